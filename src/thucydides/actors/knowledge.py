@@ -1,0 +1,174 @@
+"""The actor knowledge base: countries, organisations, roles and office holders.
+
+Built from the project's own tables in ``thucydides/data`` (countries.csv,
+organizations.csv, roles.csv, leaders.csv). Every lookup is case-sensitive on
+proper names ("US" is the United States, "us" is not) and case-insensitive on
+role words. Office holders are time-aware: :meth:`KnowledgeBase.office` answers
+for a given date.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from thucydides.errors import DataFileError
+from thucydides.tables import read_table, split_multi
+
+log = logging.getLogger(__name__)
+
+ROLE_KINDS = ("person", "group", "body", "generic")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownActor:
+    """A named actor from the knowledge base (a country, capital, seat or organisation)."""
+
+    code: str
+    country: str | None
+    sectors: tuple[str, ...]
+    name: str
+    kind: str  # country | capital | seat | organization | person
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role or sector word ("president", "troops") and its CAMEO role codes."""
+
+    term: str
+    sectors: tuple[str, ...]
+    kind: str  # person | group | body | generic
+
+
+@dataclass(frozen=True, slots=True)
+class Tenure:
+    """One person's term in one office, with inclusive ISO dates (end None: in office)."""
+
+    name: str
+    country: str
+    role: str
+    start: str
+    end: str | None
+    code: str = ""  # full CAMEO code to assign; empty means country + GOV
+
+    def covers(self, date: str) -> bool:
+        """Return whether the term includes ``date`` (YYYY-MM-DD)."""
+        return self.start <= date and (self.end is None or date <= self.end)
+
+
+@dataclass
+class KnowledgeBase:
+    """All actor knowledge, indexed for lookup by surface form."""
+
+    names: dict[str, KnownActor] = field(default_factory=dict)
+    adjectives: dict[str, KnownActor] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    tenures: dict[str, list[Tenure]] = field(default_factory=dict)
+    countries: dict[str, KnownActor] = field(default_factory=dict)  # by CAMEO code
+
+    def office(self, name: str, date: str | None) -> Tenure | None:
+        """Return the office ``name`` held on ``date``, or None.
+
+        Without a date the most recent term is taken, which is right for current
+        news and says so in the actor's reason.
+        """
+        terms = self.tenures.get(name)
+        if not terms:
+            return None
+        if date is None:
+            return max(terms, key=lambda term: term.start)
+        held = [term for term in terms if term.covers(date)]
+        if not held:
+            return None
+        # A head of state outranks a foreign minister when terms overlap.
+        rank = {"head_of_state": 0, "head_of_government": 1}
+        return min(held, key=lambda term: rank.get(term.role, 2))
+
+    def role(self, word: str) -> Role | None:
+        """Return the role a lower-cased word or phrase names, or None."""
+        return self.roles.get(word.lower())
+
+    def add_name(self, surface: str, actor: KnownActor, *, override: bool = False) -> None:
+        """Index ``actor`` under ``surface``; earlier entries win unless ``override``."""
+        if override or surface not in self.names:
+            self.names[surface] = actor
+
+    def add_tenure(self, alias: str, tenure: Tenure) -> None:
+        """Index an office term under a name variant."""
+        terms = self.tenures.setdefault(alias, [])
+        if tenure not in terms:
+            terms.append(tenure)
+
+
+def _load_countries(kb: KnowledgeBase, source: str | Path) -> None:
+    rows = read_table(source, required=("code", "iso3", "name", "aliases", "adjectives", "capitals", "seats"))
+    for row in rows:
+        code, name = row["code"], row["name"]
+        country = row["iso3"] or code
+        entity = KnownActor(code, country, (), name, "country", f"country name ({name})")
+        kb.countries[code] = entity
+        for surface in [name, *split_multi(row["aliases"])]:
+            kb.add_name(surface, entity)
+        for surface in split_multi(row["adjectives"]):
+            adjective = KnownActor(code, country, (), name, "country", f"demonym of {name}")
+            kb.adjectives.setdefault(surface, adjective)
+        for surface in split_multi(row["capitals"]):
+            kb.add_name(surface, KnownActor(code, country, (), name, "capital", f"capital of {name}"))
+        for surface in split_multi(row["seats"]):
+            seat = KnownActor(code + "GOV", country, ("GOV",), name, "seat", f"seat of power of {name}")
+            kb.add_name(surface, seat)
+            if surface.startswith("the "):
+                kb.add_name(surface[4:], seat)
+
+
+def _load_organizations(kb: KnowledgeBase, source: str | Path) -> None:
+    rows = read_table(source, required=("code", "country", "name", "aliases", "kind"))
+    for row in rows:
+        code, name = row["code"], row["name"]
+        country = row["country"] or None
+        sectors = _sectors_of(code) if country else ()
+        entity = KnownActor(code, country, sectors, name, "organization", f"organisation ({name})")
+        for surface in [name, *split_multi(row["aliases"])]:
+            kb.add_name(surface, entity, override=True)
+
+
+def _sectors_of(code: str) -> tuple[str, ...]:
+    return tuple(code[i : i + 3] for i in range(3, len(code) - len(code) % 3, 3))
+
+
+def _load_roles(kb: KnowledgeBase, source: str | Path) -> None:
+    for row in read_table(source, required=("term", "sectors", "kind")):
+        kind = row["kind"] if row["kind"] in ROLE_KINDS else "generic"
+        kb.roles[row["term"].lower()] = Role(row["term"].lower(), tuple(split_multi(row["sectors"])), kind)
+
+
+def _load_leaders(kb: KnowledgeBase, source: str | Path) -> None:
+    rows = read_table(source, required=("name", "aliases", "country", "role", "start", "end"))
+    for row in rows:
+        tenure = Tenure(row["name"], row["country"], row["role"], row["start"], row["end"] or None)
+        for alias in {row["name"], *split_multi(row["aliases"])}:
+            kb.add_tenure(alias, tenure)
+
+
+@functools.cache
+def builtin_knowledge() -> KnowledgeBase:
+    """Return the knowledge base built from the tables shipped with Thucydides."""
+    kb = KnowledgeBase()
+    _load_countries(kb, "countries.csv")
+    _load_organizations(kb, "organizations.csv")
+    _load_roles(kb, "roles.csv")
+    try:
+        _load_leaders(kb, "leaders.csv")
+    except DataFileError:
+        log.warning("leaders.csv is missing: people are resolved from the article only")
+    log.debug(
+        "knowledge base: %d names, %d adjectives, %d roles, %d leader aliases",
+        len(kb.names),
+        len(kb.adjectives),
+        len(kb.roles),
+        len(kb.tenures),
+    )
+    return kb

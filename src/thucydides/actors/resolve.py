@@ -1,0 +1,362 @@
+"""Resolve noun phrases in a parsed article to CAMEO actors.
+
+A :class:`DocumentResolver` lives for one article. It reads sentences in order,
+remembers who each person is once the text says so ("Kazakhstan's President
+Nursultan Nazarbaev", "Artem Malgin is deputy director of ..."), and answers
+later mentions: the surname alone, "the Kazakh president", "he", "his country",
+"the two leaders". The rules, in the order tried for a phrase head:
+
+1. pronouns: the latest person (he, his) or group (they, their) mentioned before;
+2. "the two leaders / presidents / countries / sides": the latest pair;
+3. a knowledge-base name: country, capital, seat of power, organisation;
+4. a person: this article's memory, then the roles written around the name,
+   then the leaders table for the article's date;
+5. a role word with a country taken from its modifiers ("Russian troops",
+   "the president of Russia", "a Moscow-based analyst");
+6. a demonym used as a noun ("Russians").
+
+Each actor carries ``reason``: the rule or entry that decided it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span, Token
+
+from thucydides.actors.knowledge import KnowledgeBase, KnownActor, Role
+from thucydides.actors.mentions import Match, MentionIndex
+from thucydides.records import Actor
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
+PAIR_NOUNS = frozenset({"side", "sides", "country", "countries", "nation", "nations", "state", "states"})
+SELF_NOUNS = frozenset({"country", "nation", "state", "people"})  # "his country" = the speaker's state
+PAIR_WORDS = frozenset({"two", "both"})
+_NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
+
+
+@dataclass
+class _Memory:
+    """Who has been mentioned so far in the article, in order."""
+
+    persons: dict[str, Actor]
+    person_mentions: list[tuple[int, Actor]]
+    group_mentions: list[tuple[int, tuple[Actor, ...]]]
+
+
+class DocumentResolver:
+    """Resolve actor mentions within one article, in reading order."""
+
+    def __init__(self, index: MentionIndex, *, date: str | None) -> None:
+        self.kb: KnowledgeBase = index.kb
+        self.index = index
+        self.date = date
+        self.memory = _Memory({}, [], [])
+        self._matches: dict[int, Match] = {}
+        self._cache: dict[int, tuple[Actor, ...]] = {}
+        self._base = 0
+
+    # -- per block / sentence -------------------------------------------------
+
+    def start_block(self, doc_or_span: Span, *, base: int) -> None:
+        """Index knowledge-base names in a new text block whose text starts at ``base``."""
+        self._matches = self.index.find(doc_or_span)
+        self._cache = {}
+        self._base = base
+
+    def read_sentence(self, sent: Span) -> None:
+        """Learn the people a sentence introduces, then record its mentions in order."""
+        for ent in sent.ents:
+            if ent.label_ == "PERSON":
+                self._introduce(ent)
+        for token in sent:  # names the recognizer missed, but which the text describes
+            if token.pos_ == "PROPN" and token.dep_ != "compound" and not token.ent_type_ == "PERSON" and token.i not in self._matches:
+                span = self._name_span(token)
+                if all(t.is_title for t in span) and self._described_by(token, span) is not None:
+                    self._introduce(span)
+        for token in sent:
+            if token.pos_ in ("NOUN", "PROPN", "PRON") and token.dep_ != "compound":
+                actors = self.resolve(token)
+                position = self._base + token.idx
+                if len(actors) >= 2:
+                    self.memory.group_mentions.append((position, actors))
+                for actor in actors:
+                    if actor.name and actor.sectors:
+                        self.memory.person_mentions.append((position, actor))
+
+    # -- resolution -------------------------------------------------------------
+
+    def resolve(self, token: Token) -> tuple[Actor, ...]:
+        """Return the actors a phrase headed by ``token`` refers to (several if coordinated)."""
+        cached = self._cache.get(token.i)
+        if cached is not None:
+            return cached
+        actors: list[Actor] = []
+        for head in (token, *token.conjuncts):
+            for actor in self._resolve_one(head):
+                if all(actor.code != known.code or actor.name != known.name for known in actors):
+                    actors.append(actor)
+        result = tuple(actors)
+        self._cache[token.i] = result
+        return result
+
+    def _resolve_one(self, head: Token) -> tuple[Actor, ...]:
+        lower = head.lower_
+        if head.pos_ == "PRON" or (lower in PERSON_PRONOUNS | GROUP_PRONOUNS and head.tag_.startswith("PRP")):
+            return self._pronoun(head)
+        if self._is_pair(head):
+            if lower in PAIR_NOUNS:
+                return self._latest_group(head, countries=True, sectors=())
+            pair_role = self._role_at(head)
+            if pair_role is not None and pair_role.kind in ("person", "generic"):
+                return self._latest_group(head, countries=False, sectors=pair_role.sectors)
+        match = self._matches.get(head.i)
+        if match is not None and match.kind == "NAME" and match.actor is not None:
+            if match.actor.kind != "person":
+                return (self._from_known(match.actor, self._span(head, match)),)
+        if head.ent_type_ == "PERSON" or (match is not None and match.kind == "LEADER") or (head.pos_ == "PROPN" and head.text in self.memory.persons):
+            person = self._person(head)
+            if person is not None:
+                return (person,)
+        if lower in SELF_NOUNS:
+            owner = self._possessor(head)
+            if owner is not None and owner.country:
+                return (replace(owner, code=owner.country, sectors=(), text=self._np_text(head), start=self._base + head.idx, end=self._base + head.idx + len(head), reason=f"{owner.name or owner.code}'s {lower}"),)
+        role = self._role_at(head)
+        if role is not None:
+            return self._role_actor(head, role)
+        if match is not None and match.kind == "ADJ" and match.actor is not None and head.pos_ in ("PROPN", "NOUN"):
+            return (self._from_known(match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"),)
+        return ()
+
+    # -- pronouns and groups -----------------------------------------------------
+
+    def _pronoun(self, head: Token) -> tuple[Actor, ...]:
+        position = self._base + head.idx
+        lower = head.lower_
+        if lower in PERSON_PRONOUNS:
+            for pos, actor in reversed(self.memory.person_mentions):
+                if pos < position:
+                    return (self._retext(actor, head, f"pronoun '{head.text}' → {actor.name}"),)
+        elif lower in GROUP_PRONOUNS:
+            for pos, group in reversed(self.memory.group_mentions):
+                if pos < position:
+                    return tuple(self._retext(a, head, f"pronoun '{head.text}' → group") for a in group)
+        return ()
+
+    def _is_pair(self, head: Token) -> bool:
+        return any(child.lower_ in PAIR_WORDS for child in head.children)
+
+    def _latest_group(self, head: Token, *, countries: bool, sectors: tuple[str, ...]) -> tuple[Actor, ...]:
+        """Return the latest two distinct actors mentioned ("the two leaders", "the two countries").
+
+        People must share a sector with the role named ("the two presidents" are GOV).
+        """
+        position = self._base + head.idx
+
+        def fits(actor: Actor) -> bool:
+            return countries or (bool(actor.name) and (not sectors or bool(set(sectors) & set(actor.sectors))))
+
+        pair: list[Actor] = []
+        for pos, group in reversed(self.memory.group_mentions):
+            if pos < position and len(group) >= 2 and all(fits(a) for a in group):
+                pair = list(group[:2])
+                break
+        if not pair:
+            for pos, actor in reversed(self.memory.person_mentions):
+                if pos < position and fits(actor) and all(actor.code != known.code for known in pair):
+                    pair.append(actor)
+                    if len(pair) == 2:
+                        break
+            pair.reverse()
+        if len(pair) < 2:
+            return ()
+        reason = f"'{self._np_text(head)}' → the latest pair"
+        out = []
+        for actor in pair:
+            actor = self._retext(actor, head, reason)
+            if countries and actor.country:
+                actor = replace(actor, code=actor.country, sectors=(), name=None)
+            out.append(actor)
+        return tuple(out)
+
+    # -- people ---------------------------------------------------------------------
+
+    def _person(self, head: Token) -> Actor | None:
+        span = self._name_span(head)
+        for key in (span.text, span[-1].text):
+            known = self.memory.persons.get(key)
+            if known is not None:
+                return replace(known, text=span.text, start=self._base + span.start_char, end=self._base + span.end_char)
+        return self._introduce(span)
+
+    def _introduce(self, span: Span) -> Actor | None:
+        """Work out who a named person is from the words around the name, and remember it."""
+        span = self._name_span(span.root)
+        if span.text in self.memory.persons and self.memory.persons[span.text].reason.startswith("described"):
+            return self.memory.persons[span.text]
+        head = span.root
+        described = self._described_by(head, span)
+        actor: Actor | None = None
+        if described is not None:
+            actor = described
+        else:
+            tenure = None
+            for key in (span.text, span[-1].text):
+                tenure = self.kb.office(key, self.date)
+                if tenure is not None:
+                    break
+            if tenure is not None:
+                code = tenure.code or tenure.country + "GOV"
+                when = f"on {self.date}" if self.date else "latest term, no date given"
+                actor = Actor(span.text, code, tenure.country, ("GOV",), tenure.name, 0, 0, f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}")
+        if actor is None:
+            return None
+        actor = replace(actor, text=span.text, name=actor.name or span.text, start=self._base + span.start_char, end=self._base + span.end_char)
+        for key in {span.text, span[-1].text}:
+            self.memory.persons[key] = actor
+        return actor
+
+    def _described_by(self, head: Token, name: Span) -> Actor | None:
+        """Return the identity that roles written around a name give it, if any."""
+        candidates: list[Token] = []
+        if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
+            candidates.append(head.head)  # "his Russian counterpart, Vladimir Putin"
+        candidates.extend(child for child in head.children if child.dep_ == "appos")  # "X, an expert at ..."
+        if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+            candidates.extend(child for child in head.head.children if child.dep_ == "attr")
+        for candidate in candidates:
+            role = self._role_at(candidate) or self._body_in(candidate)
+            if role is not None:
+                actor = self._compose(candidate, role, exclude=name)
+                if actor is not None:
+                    return replace(actor, name=name.text, reason=f"described as '{self._np_text(candidate)}': {actor.reason}")
+        # titles inside the name's own phrase: "Kazakhstan's President Nursultan Nazarbaev"
+        for child in head.children:
+            if child.dep_ in ("compound", "amod") and child.i < name.start:
+                role = self._role_at(child)
+                if role is not None:
+                    actor = self._compose(head, role, exclude=name)
+                    if actor is not None:
+                        return replace(actor, name=name.text, reason=f"described as '{self._np_text(head)}': {actor.reason}")
+        return None
+
+    def _name_span(self, head: Token) -> Span:
+        doc = head.doc
+        if head.ent_type_ == "PERSON":
+            for ent in doc.ents:
+                if ent.start <= head.i < ent.end:
+                    return ent
+        match = self._matches.get(head.i)
+        if match is not None:
+            return doc[match.start : match.end]
+        start = head.i  # "Artem Malgin": the head and the proper-noun compounds before it
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == head.i:
+            start -= 1
+        return doc[start : head.i + 1]
+
+    # -- roles ------------------------------------------------------------------------
+
+    def _role_at(self, token: Token) -> Role | None:
+        match = self._matches.get(token.i)
+        if match is not None and match.kind == "ROLE":
+            return self.kb.role(match.text)
+        return self.kb.role(token.lower_) or self.kb.role(token.lemma_)
+
+    def _body_in(self, head: Token) -> Role | None:
+        """Return the first institution word inside a phrase ("... at the Carnegie Center")."""
+        for token in head.subtree:
+            role = self._role_at(token)
+            if role is not None and role.kind == "body":
+                return role
+        return None
+
+    def _role_actor(self, head: Token, role: Role) -> tuple[Actor, ...]:
+        actor = self._compose(head, role)
+        if actor is None:
+            return ()
+        if role.kind in ("person", "generic") and head.tag_ in ("NN", "NNP") and any(c.lower_ == "the" for c in head.children):
+            for _, person in reversed(self.memory.person_mentions):
+                if person.code == actor.code:  # "the Kazakh president" → the Kazakh president we know
+                    return (replace(person, text=actor.text, start=actor.start, end=actor.end, reason=f"'{actor.text}' → {person.name}"),)
+        return (actor,)
+
+    def _compose(self, head: Token, role: Role, *, exclude: Span | None = None) -> Actor | None:
+        """Combine a role with the country its phrase names (or its possessor's)."""
+        sectors = role.sectors
+        if role.kind == "generic" or not sectors:
+            body = self._body_in(head)
+            if body is not None and body.sectors:
+                sectors = body.sectors
+        country = self._country_in(head, exclude=exclude)
+        reason = f"role '{role.term}'"
+        if country is None:
+            owner = self._possessor(head)
+            if owner is not None and owner.country:
+                if role.kind == "generic" and owner.sectors and role.term.startswith("counterpart"):
+                    sectors = owner.sectors
+                country = self.kb.countries.get(owner.country) or KnownActor(owner.country, owner.country, (), owner.country, "country", "")
+                reason += f" of {owner.name or owner.code}"
+        if country is None:
+            return None
+        if country.kind == "organization":
+            code = country.code
+        else:
+            code = country.code + "".join(s for s in sectors if s not in _sectors_of(country.code))
+        text = self._np_text(head)
+        start = self._base + head.left_edge.idx
+        return Actor(text, code, country.country, tuple(sectors) or country.sectors, None, start, start + len(text), f"{reason} + {country.reason}")
+
+    def _country_in(self, head: Token, *, exclude: Span | None) -> KnownActor | None:
+        """Return the country or organisation a phrase names, preferring names to demonyms."""
+        best: tuple[int, KnownActor] | None = None
+        for token in self._np_tokens(head):
+            if exclude is not None and exclude.start <= token.i < exclude.end:
+                continue
+            match = self._matches.get(token.i)
+            if match is None or match.actor is None or match.kind not in ("NAME", "ADJ"):
+                continue
+            rank = 0 if match.kind == "NAME" else 1
+            if best is None or rank < best[0]:
+                best = (rank, match.actor)
+        return best[1] if best else None
+
+    def _np_tokens(self, head: Token) -> list[Token]:
+        """Return the tokens of a phrase, without its clauses, appositions and conjuncts."""
+        out = [head]
+        stack = [child for child in head.children if child.dep_ not in _NP_SKIP_DEPS]
+        while stack:
+            token = stack.pop()
+            out.append(token)
+            stack.extend(child for child in token.children if child.dep_ not in _NP_SKIP_DEPS)
+        return out
+
+    def _possessor(self, head: Token) -> Actor | None:
+        for child in head.children:
+            if child.dep_ == "poss":
+                actors = self.resolve(child)
+                if actors:
+                    return actors[0]
+        return None
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _from_known(self, known: KnownActor, span: Span, *, reason: str | None = None) -> Actor:
+        start = self._base + span.start_char
+        return Actor(span.text, known.code, known.country, known.sectors, known.name if known.kind == "organization" else None, start, start + len(span.text), reason or known.reason)
+
+    def _span(self, head: Token, match: Match) -> Span:
+        return head.doc[match.start : match.end]
+
+    def _np_text(self, head: Token) -> str:
+        tokens = sorted(self._np_tokens(head), key=lambda t: t.i)
+        return head.doc[tokens[0].i : tokens[-1].i + 1].text
+
+    def _retext(self, actor: Actor, token: Token, reason: str) -> Actor:
+        start = self._base + token.idx
+        return replace(actor, text=token.text, start=start, end=start + len(token.text), reason=reason)
+
+
+def _sectors_of(code: str) -> tuple[str, ...]:
+    return tuple(code[i : i + 3] for i in range(3, len(code), 3))

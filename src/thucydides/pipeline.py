@@ -1,0 +1,194 @@
+"""Compose the stages: article → blocks → spaCy parse → actors → events → records.
+
+:class:`Coder` is the library's front door::
+
+    from thucydides import Coder
+    events = Coder().code_text(text, date="2002-12-20")
+
+The spaCy pipeline is loaded once per process and shared by every Coder that
+names it; Docs never leave this module: only frozen records do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from thucydides import ontology
+from thucydides.actors.knowledge import KnowledgeBase, builtin_knowledge
+from thucydides.actors.mentions import MentionIndex
+from thucydides.actors.resolve import DocumentResolver
+from thucydides.errors import ConfigError
+from thucydides.events.extract import Finding, SentenceCoder
+from thucydides.events.lexicon import Lexicon, builtin_lexicon
+from thucydides.nlp import DEFAULT_MODEL, load_pipeline
+from thucydides.records import Article, CodedArticle, Event, Evidence
+from thucydides.segment import Block, segment
+
+log = logging.getLogger(__name__)
+
+
+def content_hash(text: str) -> str:
+    """Return the SHA-256 hex digest of a text: the article's idempotency key."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_article(text: str, *, article_id: str | None = None, date: str | None = None, **fields: str | None) -> Article:
+    """Build an :class:`Article` from raw text (id defaults to the content hash prefix)."""
+    digest = content_hash(text)
+    return Article(article_id=article_id or digest[:16], text=text, content_hash=digest, published=date, **fields)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    article: Article
+    blocks: tuple[Block, ...]
+    date: str | None
+
+
+class Coder:
+    """Code news articles into CAMEO/PLOVER events with their evidence."""
+
+    def __init__(
+        self,
+        *,
+        model: str = DEFAULT_MODEL,
+        goldstein_table: str = "gdelt",
+        quad_class_scheme: str = "gdelt",
+        knowledge: KnowledgeBase | None = None,
+        lexicon: Lexicon | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        if goldstein_table not in ontology.GOLDSTEIN_TABLES:
+            raise ConfigError(f"unknown Goldstein table {goldstein_table!r}; choose one of {ontology.GOLDSTEIN_TABLES}")
+        if quad_class_scheme not in ontology.QUAD_CLASS_SCHEMES:
+            raise ConfigError(f"unknown QuadClass scheme {quad_class_scheme!r}; choose one of {ontology.QUAD_CLASS_SCHEMES}")
+        self.model = model
+        self.goldstein_table = goldstein_table
+        self.quad_class_scheme = quad_class_scheme
+        self.knowledge = knowledge or builtin_knowledge()
+        self.lexicon = lexicon or builtin_lexicon()
+        self.batch_size = batch_size
+        self._nlp: Language | None = None
+        self._index: MentionIndex | None = None
+
+    @property
+    def nlp(self) -> Language:
+        """Return the spaCy pipeline, loading it on first use."""
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model)
+        return self._nlp
+
+    @property
+    def index(self) -> MentionIndex:
+        """Return the knowledge-base matchers for this pipeline's vocabulary."""
+        if self._index is None:
+            self._index = MentionIndex(self.knowledge, self.nlp)
+        return self._index
+
+    # -- public API ---------------------------------------------------------------------
+
+    def code_text(self, text: str, *, date: str | None = None, article_id: str | None = None) -> list[Event]:
+        """Code one text and return its events (``date``: YYYY-MM-DD, the article's date)."""
+        return list(self.code_article(make_article(text, article_id=article_id, date=date)).events)
+
+    def code_article(self, article: Article) -> CodedArticle:
+        """Code one article."""
+        return next(iter(self.code_articles([article])))
+
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        """Code articles as a stream, parsing their paragraphs in batches."""
+        jobs = (self._prepare(article) for article in articles)
+        pending: dict[int, tuple[_Job, list[Doc]]] = {}  # articles whose blocks are being parsed
+        counter = itertools.count()
+
+        def texts() -> Iterator[tuple[str, int]]:
+            for job in jobs:
+                number = next(counter)
+                pending[number] = (job, [])
+                for block in job.blocks:
+                    yield block.text, number
+                if not job.blocks:
+                    yield "", number
+
+        done = 0
+        for doc, number in self.nlp.pipe(texts(), as_tuples=True, batch_size=self.batch_size):
+            while done < number:  # every block of the earlier articles has been parsed
+                yield self._finish(*pending.pop(done))
+                done += 1
+            if doc.text:
+                pending[number][1].append(doc)
+        while pending:
+            yield self._finish(*pending.pop(done))
+            done += 1
+
+    # -- stages -------------------------------------------------------------------------
+
+    def _prepare(self, article: Article) -> _Job:
+        blocks, dateline = segment(article.text)
+        date = article.published or (dateline.date if dateline else None)
+        return _Job(article, tuple(block for block in blocks if block.kind == "body"), date)
+
+    def _finish(self, job: _Job, docs: list[Doc]) -> CodedArticle:
+        article = job.article
+        resolver = DocumentResolver(self.index, date=job.date)
+        events: list[Event] = []
+        sentence_index = 0
+        for block, doc in zip(job.blocks, docs, strict=True):
+            resolver.start_block(doc[:], base=block.start)
+            coder = SentenceCoder(self.lexicon, resolver, base=block.start)
+            for sent in doc.sents:
+                if not sent.text.strip():
+                    continue
+                resolver.read_sentence(sent)
+                for finding in coder.code(sent):
+                    events.append(self._event(article, job.date, sentence_index, block, sent.start_char, sent.end_char, sent.text, finding))
+                sentence_index += 1
+        return CodedArticle(article, tuple(events))
+
+    def _event(
+        self,
+        article: Article,
+        date: str | None,
+        sentence_index: int,
+        block: Block,
+        sent_start: int,
+        sent_end: int,
+        sentence: str,
+        finding: Finding,
+    ) -> Event:
+        code = ontology.lookup(finding.code)
+        target_code = finding.target.code if finding.target else ""
+        key = f"{article.content_hash}|{sentence_index}|{finding.start}|{code.code}|{finding.source.code}|{target_code}"
+        return Event(
+            event_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:20],
+            article_id=article.article_id,
+            sentence_index=sentence_index,
+            date=date,
+            source=finding.source,
+            target=finding.target,
+            cameo_code=code.code,
+            cameo_root=code.root,
+            cameo_name=code.name,
+            plover_type=code.plover_type,
+            quad_class=ontology.quad_class(code.code, scheme=self.quad_class_scheme),
+            goldstein=ontology.goldstein(code.code, table=self.goldstein_table),
+            negated=finding.negated,
+            modality=finding.modality,
+            evidence=Evidence(
+                sentence=sentence.strip(),
+                trigger=finding.trigger,
+                start=finding.start,
+                end=finding.end,
+                sentence_start=block.start + sent_start,
+                sentence_end=block.start + sent_end,
+            ),
+            goldstein_table=self.goldstein_table,
+            quad_class_scheme=self.quad_class_scheme,
+        )
