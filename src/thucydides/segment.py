@@ -70,7 +70,7 @@ def segment(text: str) -> tuple[list[Block], Dateline | None]:
 
 def _kind(block: str) -> str:
     words = block.split()
-    if _SENTENCE_END.search(block) and len(words) >= 4:
+    if _SENTENCE_END.search(block) and len(words) >= 3:
         return "body"
     if len(words) <= 3:
         return "furniture"

