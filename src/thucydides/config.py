@@ -43,10 +43,12 @@ class Settings:
         return replace(settings, **given)
 
 
-def _convert(name: str, raw: str, kind: object) -> object:
+def _convert(name: str, raw: str, kind: object) -> Any:
     if kind in ("int", int):
         try:
             return int(raw)
         except ValueError as exc:
-            raise ConfigError(f"THUCYDIDES_{name.upper()}={raw!r} is not a whole number of bytes") from exc
+            raise ConfigError(
+                f"THUCYDIDES_{name.upper()}={raw!r} is not a whole number of bytes"
+            ) from exc
     return raw

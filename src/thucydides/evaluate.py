@@ -107,7 +107,8 @@ def evaluate(coder: Coder, records: Iterable[GoldRecord]) -> Report:
     records = list(records)
     articles = [make_article(r.text, article_id=r.record_id, date=r.date) for r in records]
     results = [
-        _score(record, list(coded.events)) for record, coded in zip(records, coder.code_articles(articles), strict=True)
+        _score(record, list(coded.events))
+        for record, coded in zip(records, coder.code_articles(articles), strict=True)
     ]
     return _report(results)
 
@@ -116,12 +117,18 @@ def _score(record: GoldRecord, events: list[Event]) -> RecordResult:
     matching = [e for e in events if _type_of(e, record) == record.event_type]
     extras = sum(1 for e in events if _type_of(e, record) not in (None, record.event_type))
     source_ok = any(_codes(e.source) & record.sources for e in matching)
-    target_ok = not record.targets or any(e.target is not None and _codes(e.target) & record.targets for e in matching)
+    target_ok = not record.targets or any(
+        e.target is not None and _codes(e.target) & record.targets for e in matching
+    )
     triple = any(
-        _codes(e.source) & record.sources and (not record.targets or (e.target is not None and _codes(e.target) & record.targets))
+        _codes(e.source) & record.sources
+        and (not record.targets or (e.target is not None and _codes(e.target) & record.targets))
         for e in matching
     )
-    emitted = [f"{e.source.code} {e.cameo_code} {e.target.code if e.target else '-'} ({e.plover_type or 'statement'}, {e.modality})" for e in events]
+    emitted = [
+        f"{e.source.code} {e.cameo_code} {e.target.code if e.target else '-'} ({e.plover_type or 'statement'}, {e.modality})"
+        for e in events
+    ]
     return RecordResult(record, bool(matching), bool(triple), source_ok, target_ok, extras, emitted)
 
 
@@ -160,7 +167,13 @@ def _report(results: list[RecordResult]) -> Report:
             "text": r.record.text,
             "gold": f"{sorted(r.record.sources)} {r.record.event_type} {sorted(r.record.targets) or '-'}",
             "emitted": r.emitted,
-            "problem": "type not found" if not r.found_type else ("wrong source" if not r.source_ok else ("wrong target" if not r.target_ok else "extras")),
+            "problem": "type not found"
+            if not r.found_type
+            else (
+                "wrong source"
+                if not r.source_ok
+                else ("wrong target" if not r.target_ok else "extras")
+            ),
         }
         for r in results
         if not r.triple or r.extras
@@ -195,7 +208,9 @@ def _read_plover(text: str, path: Path) -> Iterator[GoldRecord]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}, line {number}: not JSON ({exc.msg}); is this a PLOVER JSONL file?") from exc
+            raise InputError(
+                f"{path}, line {number}: not JSON ({exc.msg}); is this a PLOVER JSONL file?"
+            ) from exc
         yield GoldRecord(
             record_id=str(row.get("id", number)),
             text=row["text"],
@@ -206,7 +221,10 @@ def _read_plover(text: str, path: Path) -> Iterator[GoldRecord]:
         )
 
 
-_SENTENCE = re.compile(r"<Sentence\b([^>]*)>(.*?)</Sentence>|<Sentence\b([^>]*?)/>(.*?)(?=<Sentence\b|</Sentences>|\Z)", re.S)
+_SENTENCE = re.compile(
+    r"<Sentence\b([^>]*)>(.*?)</Sentence>|<Sentence\b([^>]*?)/>(.*?)(?=<Sentence\b|</Sentences>|\Z)",
+    re.S,
+)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _CODING = re.compile(r"<EventCoding\b([^>]*)/?>")
 _TEXT = re.compile(r"<Text>\s*(.*?)\s*</Text>", re.S)
@@ -231,8 +249,18 @@ def _read_petrarch(text: str) -> Iterator[GoldRecord]:
             text=sentence,
             date=iso,
             event_type=code.root,
-            sources=frozenset(_petrarch_code(c.get("sourcecode", "")) for c in codings if c.get("eventcode", "").strip()[:2] == code.root) - {""},
-            targets=frozenset(_petrarch_code(c.get("targetcode", "")) for c in codings if c.get("eventcode", "").strip()[:2] == code.root) - {"", "---"},
+            sources=frozenset(
+                _petrarch_code(c.get("sourcecode", ""))
+                for c in codings
+                if c.get("eventcode", "").strip()[:2] == code.root
+            )
+            - {""},
+            targets=frozenset(
+                _petrarch_code(c.get("targetcode", ""))
+                for c in codings
+                if c.get("eventcode", "").strip()[:2] == code.root
+            )
+            - {"", "---"},
         )
 
 

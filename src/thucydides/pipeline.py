@@ -27,6 +27,7 @@ from thucydides.actors.resolve import DocumentResolver
 from thucydides.errors import ConfigError
 from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
+from thucydides.ingest.checks import content_hash
 from thucydides.nlp import DEFAULT_MODEL, load_pipeline
 from thucydides.records import Article, CodedArticle, Event, Evidence
 from thucydides.segment import Block, segment
@@ -34,15 +35,28 @@ from thucydides.segment import Block, segment
 log = logging.getLogger(__name__)
 
 
-def content_hash(text: str) -> str:
-    """Return the SHA-256 hex digest of a text: the article's idempotency key."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def make_article(text: str, *, article_id: str | None = None, date: str | None = None, **fields: str | None) -> Article:
-    """Build an :class:`Article` from raw text (id defaults to the content hash prefix)."""
+def make_article(
+    text: str,
+    *,
+    article_id: str | None = None,
+    date: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    publisher: str | None = None,
+    origin: str | None = None,
+) -> Article:
+    """Build an :class:`Article` from raw text (the id defaults to the content hash prefix)."""
     digest = content_hash(text)
-    return Article(article_id=article_id or digest[:16], text=text, content_hash=digest, published=date, **fields)  # type: ignore[arg-type]
+    return Article(
+        article_id=article_id or digest[:16],
+        text=text,
+        content_hash=digest,
+        title=title,
+        url=url,
+        publisher=publisher,
+        published=date,
+        origin=origin,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +80,13 @@ class Coder:
         batch_size: int = 64,
     ) -> None:
         if goldstein_table not in ontology.GOLDSTEIN_TABLES:
-            raise ConfigError(f"unknown Goldstein table {goldstein_table!r}; choose one of {ontology.GOLDSTEIN_TABLES}")
+            raise ConfigError(
+                f"unknown Goldstein table {goldstein_table!r}; choose one of {ontology.GOLDSTEIN_TABLES}"
+            )
         if quad_class_scheme not in ontology.QUAD_CLASS_SCHEMES:
-            raise ConfigError(f"unknown QuadClass scheme {quad_class_scheme!r}; choose one of {ontology.QUAD_CLASS_SCHEMES}")
+            raise ConfigError(
+                f"unknown QuadClass scheme {quad_class_scheme!r}; choose one of {ontology.QUAD_CLASS_SCHEMES}"
+            )
         self.model = model
         self.goldstein_table = goldstein_table
         self.quad_class_scheme = quad_class_scheme
@@ -94,7 +112,9 @@ class Coder:
 
     # -- public API ---------------------------------------------------------------------
 
-    def code_text(self, text: str, *, date: str | None = None, article_id: str | None = None) -> list[Event]:
+    def code_text(
+        self, text: str, *, date: str | None = None, article_id: str | None = None
+    ) -> list[Event]:
         """Code one text and return its events (``date``: YYYY-MM-DD, the article's date)."""
         return list(self.code_article(make_article(text, article_id=article_id, date=date)).events)
 
@@ -148,7 +168,18 @@ class Coder:
                     continue
                 resolver.read_sentence(sent)
                 for finding in coder.code(sent):
-                    events.append(self._event(article, job.date, sentence_index, block, sent.start_char, sent.end_char, sent.text, finding))
+                    events.append(
+                        self._event(
+                            article,
+                            job.date,
+                            sentence_index,
+                            block,
+                            sent.start_char,
+                            sent.end_char,
+                            sent.text,
+                            finding,
+                        )
+                    )
                 sentence_index += 1
         return CodedArticle(article, tuple(events))
 

@@ -24,7 +24,16 @@ DATELINE = re.compile(
         \s*(?:--|—|–|-)\s+""",
     re.VERBOSE,
 )
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y", "%B %d", "%b %d")
+_DATE_FORMATS = (
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d",
+    "%b %d",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,9 @@ def _dateline(block: str, offset: int) -> Dateline | None:
         return None
     if len(match.group("place").split()) > 4:
         return None
-    return Dateline(match.group("place").strip(), _parse_date(match.group("date")), offset, offset + match.end())
+    return Dateline(
+        match.group("place").strip(), _parse_date(match.group("date")), offset, offset + match.end()
+    )
 
 
 def _parse_date(raw: str | None) -> str | None:

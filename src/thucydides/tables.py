@@ -40,7 +40,9 @@ def read_table(source: str | Path, *, required: tuple[str, ...] = ()) -> list[di
     header = reader.fieldnames or []
     missing = [name for name in required if name not in header]
     if missing:
-        raise DataFileError(f"data table {origin} lacks the column(s) {missing}; header is {header}")
+        raise DataFileError(
+            f"data table {origin} lacks the column(s) {missing}; header is {header}"
+        )
     rows = []
     for row in reader:
         if None in row:

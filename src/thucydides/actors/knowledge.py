@@ -104,7 +104,9 @@ class KnowledgeBase:
 
 
 def _load_countries(kb: KnowledgeBase, source: str | Path) -> None:
-    rows = read_table(source, required=("code", "iso3", "name", "aliases", "adjectives", "capitals", "seats"))
+    rows = read_table(
+        source, required=("code", "iso3", "name", "aliases", "adjectives", "capitals", "seats")
+    )
     for row in rows:
         code, name = row["code"], row["name"]
         country = row["iso3"] or code
@@ -116,9 +118,13 @@ def _load_countries(kb: KnowledgeBase, source: str | Path) -> None:
             adjective = KnownActor(code, country, (), name, "country", f"demonym of {name}")
             kb.adjectives.setdefault(surface, adjective)
         for surface in split_multi(row["capitals"]):
-            kb.add_name(surface, KnownActor(code, country, (), name, "capital", f"capital of {name}"))
+            kb.add_name(
+                surface, KnownActor(code, country, (), name, "capital", f"capital of {name}")
+            )
         for surface in split_multi(row["seats"]):
-            seat = KnownActor(code + "GOV", country, ("GOV",), name, "seat", f"seat of power of {name}")
+            seat = KnownActor(
+                code + "GOV", country, ("GOV",), name, "seat", f"seat of power of {name}"
+            )
             kb.add_name(surface, seat)
             if surface.startswith("the "):
                 kb.add_name(surface[4:], seat)
@@ -142,7 +148,9 @@ def _sectors_of(code: str) -> tuple[str, ...]:
 def _load_roles(kb: KnowledgeBase, source: str | Path) -> None:
     for row in read_table(source, required=("term", "sectors", "kind")):
         kind = row["kind"] if row["kind"] in ROLE_KINDS else "generic"
-        kb.roles[row["term"].lower()] = Role(row["term"].lower(), tuple(split_multi(row["sectors"])), kind)
+        kb.roles[row["term"].lower()] = Role(
+            row["term"].lower(), tuple(split_multi(row["sectors"])), kind
+        )
 
 
 def _load_leaders(kb: KnowledgeBase, source: str | Path) -> None:

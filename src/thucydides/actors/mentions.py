@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.matcher import PhraseMatcher
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from thucydides.actors.knowledge import KnownActor, KnowledgeBase
+from thucydides.actors.knowledge import KnowledgeBase, KnownActor
 
 _NAME, _ADJ, _LEADER, _ROLE = "NAME", "ADJ", "LEADER", "ROLE"
 
@@ -54,7 +54,11 @@ class MentionIndex:
         for matcher in (self._exact, self._lower):
             for label_id, start, end in matcher(doc):
                 label = self._labels[label_id]
-                span = doc[start:end] if isinstance(doc, Doc) else doc.doc[doc.start + start : doc.start + end]
+                span = (
+                    doc[start:end]
+                    if isinstance(doc, Doc)
+                    else doc.doc[doc.start + start : doc.start + end]
+                )
                 actor = None
                 if label == _NAME:
                     actor = self.kb.names.get(span.text)

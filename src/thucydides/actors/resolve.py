@@ -30,8 +30,12 @@ from thucydides.records import Actor
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
-PAIR_NOUNS = frozenset({"side", "sides", "country", "countries", "nation", "nations", "state", "states"})
-SELF_NOUNS = frozenset({"country", "nation", "state", "people"})  # "his country" = the speaker's state
+PAIR_NOUNS = frozenset(
+    {"side", "sides", "country", "countries", "nation", "nations", "state", "states"}
+)
+SELF_NOUNS = frozenset(
+    {"country", "nation", "state", "people"}
+)  # "his country" = the speaker's state
 PAIR_WORDS = frozenset({"two", "both"})
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
@@ -71,7 +75,12 @@ class DocumentResolver:
             if ent.label_ == "PERSON":
                 self._introduce(ent)
         for token in sent:  # names the recognizer missed, but which the text describes
-            if token.pos_ == "PROPN" and token.dep_ != "compound" and not token.ent_type_ == "PERSON" and token.i not in self._matches:
+            if (
+                token.pos_ == "PROPN"
+                and token.dep_ != "compound"
+                and token.ent_type_ != "PERSON"
+                and token.i not in self._matches
+            ):
                 span = self._name_span(token)
                 if all(t.is_title for t in span) and self._described_by(token, span) is not None:
                     self._introduce(span)
@@ -103,7 +112,9 @@ class DocumentResolver:
 
     def _resolve_one(self, head: Token) -> tuple[Actor, ...]:
         lower = head.lower_
-        if head.pos_ == "PRON" or (lower in PERSON_PRONOUNS | GROUP_PRONOUNS and head.tag_.startswith("PRP")):
+        if head.pos_ == "PRON" or (
+            lower in PERSON_PRONOUNS | GROUP_PRONOUNS and head.tag_.startswith("PRP")
+        ):
             return self._pronoun(head)
         if self._is_pair(head):
             if lower in PAIR_NOUNS:
@@ -112,22 +123,49 @@ class DocumentResolver:
             if pair_role is not None and pair_role.kind in ("person", "generic"):
                 return self._latest_group(head, countries=False, sectors=pair_role.sectors)
         match = self._matches.get(head.i)
-        if match is not None and match.kind == "NAME" and match.actor is not None:
-            if match.actor.kind != "person":
-                return (self._from_known(match.actor, self._span(head, match)),)
-        if head.ent_type_ == "PERSON" or (match is not None and match.kind == "LEADER") or (head.pos_ == "PROPN" and head.text in self.memory.persons):
+        if (
+            match is not None
+            and match.kind == "NAME"
+            and match.actor is not None
+            and match.actor.kind != "person"
+        ):
+            return (self._from_known(match.actor, self._span(head, match)),)
+        if (
+            head.ent_type_ == "PERSON"
+            or (match is not None and match.kind == "LEADER")
+            or (head.pos_ == "PROPN" and head.text in self.memory.persons)
+        ):
             person = self._person(head)
             if person is not None:
                 return (person,)
         if lower in SELF_NOUNS:
             owner = self._possessor(head)
             if owner is not None and owner.country:
-                return (replace(owner, code=owner.country, sectors=(), text=self._np_text(head), start=self._base + head.idx, end=self._base + head.idx + len(head), reason=f"{owner.name or owner.code}'s {lower}"),)
+                return (
+                    replace(
+                        owner,
+                        code=owner.country,
+                        sectors=(),
+                        text=self._np_text(head),
+                        start=self._base + head.idx,
+                        end=self._base + head.idx + len(head),
+                        reason=f"{owner.name or owner.code}'s {lower}",
+                    ),
+                )
         role = self._role_at(head)
         if role is not None:
             return self._role_actor(head, role)
-        if match is not None and match.kind == "ADJ" and match.actor is not None and head.pos_ in ("PROPN", "NOUN"):
-            return (self._from_known(match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"),)
+        if (
+            match is not None
+            and match.kind == "ADJ"
+            and match.actor is not None
+            and head.pos_ in ("PROPN", "NOUN")
+        ):
+            return (
+                self._from_known(
+                    match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"
+                ),
+            )
         return ()
 
     # -- pronouns and groups -----------------------------------------------------
@@ -142,13 +180,17 @@ class DocumentResolver:
         elif lower in GROUP_PRONOUNS:
             for pos, group in reversed(self.memory.group_mentions):
                 if pos < position:
-                    return tuple(self._retext(a, head, f"pronoun '{head.text}' → group") for a in group)
+                    return tuple(
+                        self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
+                    )
         return ()
 
     def _is_pair(self, head: Token) -> bool:
         return any(child.lower_ in PAIR_WORDS for child in head.children)
 
-    def _latest_group(self, head: Token, *, countries: bool, sectors: tuple[str, ...]) -> tuple[Actor, ...]:
+    def _latest_group(
+        self, head: Token, *, countries: bool, sectors: tuple[str, ...]
+    ) -> tuple[Actor, ...]:
         """Return the latest two distinct actors mentioned ("the two leaders", "the two countries").
 
         People must share a sector with the role named ("the two presidents" are GOV).
@@ -156,7 +198,9 @@ class DocumentResolver:
         position = self._base + head.idx
 
         def fits(actor: Actor) -> bool:
-            return countries or (bool(actor.name) and (not sectors or bool(set(sectors) & set(actor.sectors))))
+            return countries or (
+                bool(actor.name) and (not sectors or bool(set(sectors) & set(actor.sectors)))
+            )
 
         pair: list[Actor] = []
         for pos, group in reversed(self.memory.group_mentions):
@@ -165,7 +209,11 @@ class DocumentResolver:
                 break
         if not pair:
             for pos, actor in reversed(self.memory.person_mentions):
-                if pos < position and fits(actor) and all(actor.code != known.code for known in pair):
+                if (
+                    pos < position
+                    and fits(actor)
+                    and all(actor.code != known.code for known in pair)
+                ):
                     pair.append(actor)
                     if len(pair) == 2:
                         break
@@ -188,13 +236,20 @@ class DocumentResolver:
         for key in (span.text, span[-1].text):
             known = self.memory.persons.get(key)
             if known is not None:
-                return replace(known, text=span.text, start=self._base + span.start_char, end=self._base + span.end_char)
+                return replace(
+                    known,
+                    text=span.text,
+                    start=self._base + span.start_char,
+                    end=self._base + span.end_char,
+                )
         return self._introduce(span)
 
     def _introduce(self, span: Span) -> Actor | None:
         """Work out who a named person is from the words around the name, and remember it."""
         span = self._name_span(span.root)
-        if span.text in self.memory.persons and self.memory.persons[span.text].reason.startswith("described"):
+        if span.text in self.memory.persons and self.memory.persons[span.text].reason.startswith(
+            "described"
+        ):
             return self.memory.persons[span.text]
         head = span.root
         described = self._described_by(head, span)
@@ -210,10 +265,25 @@ class DocumentResolver:
             if tenure is not None:
                 code = tenure.code or tenure.country + "GOV"
                 when = f"on {self.date}" if self.date else "latest term, no date given"
-                actor = Actor(span.text, code, tenure.country, ("GOV",), tenure.name, 0, 0, f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}")
+                actor = Actor(
+                    span.text,
+                    code,
+                    tenure.country,
+                    ("GOV",),
+                    tenure.name,
+                    0,
+                    0,
+                    f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}",
+                )
         if actor is None:
             return None
-        actor = replace(actor, text=span.text, name=actor.name or span.text, start=self._base + span.start_char, end=self._base + span.end_char)
+        actor = replace(
+            actor,
+            text=span.text,
+            name=actor.name or span.text,
+            start=self._base + span.start_char,
+            end=self._base + span.end_char,
+        )
         for key in {span.text, span[-1].text}:
             self.memory.persons[key] = actor
         return actor
@@ -223,7 +293,9 @@ class DocumentResolver:
         candidates: list[Token] = []
         if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
             candidates.append(head.head)  # "his Russian counterpart, Vladimir Putin"
-        candidates.extend(child for child in head.children if child.dep_ == "appos")  # "X, an expert at ..."
+        candidates.extend(
+            child for child in head.children if child.dep_ == "appos"
+        )  # "X, an expert at ..."
         if head.dep_ == "nsubj" and head.head.lemma_ == "be":
             candidates.extend(child for child in head.head.children if child.dep_ == "attr")
         for candidate in candidates:
@@ -231,7 +303,11 @@ class DocumentResolver:
             if role is not None:
                 actor = self._compose(candidate, role, exclude=name)
                 if actor is not None:
-                    return replace(actor, name=name.text, reason=f"described as '{self._np_text(candidate)}': {actor.reason}")
+                    return replace(
+                        actor,
+                        name=name.text,
+                        reason=f"described as '{self._np_text(candidate)}': {actor.reason}",
+                    )
         # titles inside the name's own phrase: "Kazakhstan's President Nursultan Nazarbaev"
         for child in head.children:
             if child.dep_ in ("compound", "amod") and child.i < name.start:
@@ -239,7 +315,11 @@ class DocumentResolver:
                 if role is not None:
                     actor = self._compose(head, role, exclude=name)
                     if actor is not None:
-                        return replace(actor, name=name.text, reason=f"described as '{self._np_text(head)}': {actor.reason}")
+                        return replace(
+                            actor,
+                            name=name.text,
+                            reason=f"described as '{self._np_text(head)}': {actor.reason}",
+                        )
         return None
 
     def _name_span(self, head: Token) -> Span:
@@ -252,7 +332,12 @@ class DocumentResolver:
         if match is not None:
             return doc[match.start : match.end]
         start = head.i  # "Artem Malgin": the head and the proper-noun compounds before it
-        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == head.i:
+        while (
+            start > 0
+            and doc[start - 1].dep_ == "compound"
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].head.i == head.i
+        ):
             start -= 1
         return doc[start : head.i + 1]
 
@@ -276,10 +361,24 @@ class DocumentResolver:
         actor = self._compose(head, role)
         if actor is None:
             return ()
-        if role.kind in ("person", "generic") and head.tag_ in ("NN", "NNP") and any(c.lower_ == "the" for c in head.children):
+        if (
+            role.kind in ("person", "generic")
+            and head.tag_ in ("NN", "NNP")
+            and any(c.lower_ == "the" for c in head.children)
+        ):
             for _, person in reversed(self.memory.person_mentions):
-                if person.code == actor.code:  # "the Kazakh president" → the Kazakh president we know
-                    return (replace(person, text=actor.text, start=actor.start, end=actor.end, reason=f"'{actor.text}' → {person.name}"),)
+                if (
+                    person.code == actor.code
+                ):  # "the Kazakh president" → the Kazakh president we know
+                    return (
+                        replace(
+                            person,
+                            text=actor.text,
+                            start=actor.start,
+                            end=actor.end,
+                            reason=f"'{actor.text}' → {person.name}",
+                        ),
+                    )
         return (actor,)
 
     def _compose(self, head: Token, role: Role, *, exclude: Span | None = None) -> Actor | None:
@@ -296,7 +395,9 @@ class DocumentResolver:
             if owner is not None and owner.country:
                 if role.kind == "generic" and owner.sectors and role.term.startswith("counterpart"):
                     sectors = owner.sectors
-                country = self.kb.countries.get(owner.country) or KnownActor(owner.country, owner.country, (), owner.country, "country", "")
+                country = self.kb.countries.get(owner.country) or KnownActor(
+                    owner.country, owner.country, (), owner.country, "country", ""
+                )
                 reason += f" of {owner.name or owner.code}"
         if country is None:
             return None
@@ -306,7 +407,16 @@ class DocumentResolver:
             code = country.code + "".join(s for s in sectors if s not in _sectors_of(country.code))
         text = self._np_text(head)
         start = self._base + head.left_edge.idx
-        return Actor(text, code, country.country, tuple(sectors) or country.sectors, None, start, start + len(text), f"{reason} + {country.reason}")
+        return Actor(
+            text,
+            code,
+            country.country,
+            tuple(sectors) or country.sectors,
+            None,
+            start,
+            start + len(text),
+            f"{reason} + {country.reason}",
+        )
 
     def _country_in(self, head: Token, *, exclude: Span | None) -> KnownActor | None:
         """Return the country or organisation a phrase names, preferring names to demonyms."""
@@ -344,7 +454,16 @@ class DocumentResolver:
 
     def _from_known(self, known: KnownActor, span: Span, *, reason: str | None = None) -> Actor:
         start = self._base + span.start_char
-        return Actor(span.text, known.code, known.country, known.sectors, known.name if known.kind == "organization" else None, start, start + len(span.text), reason or known.reason)
+        return Actor(
+            span.text,
+            known.code,
+            known.country,
+            known.sectors,
+            known.name if known.kind == "organization" else None,
+            start,
+            start + len(span.text),
+            reason or known.reason,
+        )
 
     def _span(self, head: Token, match: Match) -> Span:
         return head.doc[match.start : match.end]
@@ -355,7 +474,9 @@ class DocumentResolver:
 
     def _retext(self, actor: Actor, token: Token, reason: str) -> Actor:
         start = self._base + token.idx
-        return replace(actor, text=token.text, start=start, end=start + len(token.text), reason=reason)
+        return replace(
+            actor, text=token.text, start=start, end=start + len(token.text), reason=reason
+        )
 
 
 def _sectors_of(code: str) -> tuple[str, ...]:

@@ -30,9 +30,13 @@ from thucydides.records import Actor, Modality
 
 _POS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
-OBJECT_CONTROL = frozenset({"urge", "ask", "call", "tell", "force", "persuade", "press", "invite", "encourage"})
+OBJECT_CONTROL = frozenset(
+    {"urge", "ask", "call", "tell", "force", "persuade", "press", "invite", "encourage"}
+)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
-_SEARCH_SKIP = frozenset({"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"})
+_SEARCH_SKIP = frozenset(
+    {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +110,9 @@ class SentenceCoder:
             targets = self._destination(token, sent, sources[0])
         return self._emit(token, predicate, predicate.code, sources, targets, sent)
 
-    def _complement_event(self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]) -> list[Finding]:
+    def _complement_event(
+        self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]
+    ) -> list[Finding]:
         inner = self._inner_event(token, predicate, consumed)
         sources = self._sources(token)
         targets: tuple[Actor, ...] = ()
@@ -127,7 +133,11 @@ class SentenceCoder:
 
     def _statement(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
         sources = self._sources(token)
-        targets = self._objects(token, predicate) if token.lemma_ == "tell" else self._prep_objects(token, predicate)
+        targets = (
+            self._objects(token, predicate)
+            if token.lemma_ == "tell"
+            else self._prep_objects(token, predicate)
+        )
         return self._emit(token, predicate, predicate.code, sources, targets, sent)
 
     def _emit(
@@ -145,7 +155,11 @@ class SentenceCoder:
             return []
         negated = is_negated(token)
         modality = modality_of(token, sent)
-        if predicate.frame == "intent" and modality is Modality.ASSERTED and not code.startswith("13"):
+        if (
+            predicate.frame == "intent"
+            and modality is Modality.ASSERTED
+            and not code.startswith("13")
+        ):
             modality = Modality.INTENT
         trigger = self._trigger_text(token, predicate)
         start = self.base + token.idx
@@ -176,11 +190,21 @@ class SentenceCoder:
         """Return (sources, targets) of an event word, handling passives and nouns."""
         passive_subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
         if token.pos_ in ("VERB", "AUX") and passive_subject is not None:
-            agent = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            agent = [
+                g
+                for c in token.children
+                if c.dep_ == "agent"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
             found_sources = self._resolve_all(agent)
             return found_sources, self.resolver.resolve(passive_subject)
         if sources is None:
-            sources = self._noun_sources(token) if _POS.get(token.pos_) == "NOUN" else self._sources(token)
+            sources = (
+                self._noun_sources(token)
+                if _POS.get(token.pos_) == "NOUN"
+                else self._sources(token)
+            )
         targets = self._objects(token, predicate)
         if not targets and _POS.get(token.pos_) == "NOUN":
             owner = _possessor(token)
@@ -228,7 +252,10 @@ class SentenceCoder:
                 if actors and all(a.name for a in actors):
                     return actors
         head = token
-        while head.dep_ in ("pobj", "prep", "dobj", "attr", "appos", "nsubjpass", "conj") and head.head is not head:
+        while (
+            head.dep_ in ("pobj", "prep", "dobj", "attr", "appos", "nsubjpass", "conj")
+            and head.head is not head
+        ):
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
                 sources = self._sources(head)
@@ -246,7 +273,13 @@ class SentenceCoder:
                 owner = _possessor(obj)
                 owners = self.resolver.resolve(owner) if owner is not None else ()
                 if not owners:
-                    owners = self._resolve_all(g for c in obj.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by") for g in c.children if g.dep_ == "pobj")
+                    owners = self._resolve_all(
+                        g
+                        for c in obj.children
+                        if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")
+                        for g in c.children
+                        if g.dep_ == "pobj"
+                    )
                 if owners:
                     return owners
         return self._prep_objects(token, predicate)
@@ -270,10 +303,18 @@ class SentenceCoder:
                     return (actor,)
         return ()
 
-    def _inner_event(self, token: Token, predicate: Predicate, consumed: set[int]) -> tuple[Token, Predicate] | None:
+    def _inner_event(
+        self, token: Token, predicate: Predicate, consumed: set[int]
+    ) -> tuple[Token, Predicate] | None:
         """Return the first lexicon event inside a complement, consuming the words searched."""
         starts = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl")]
-        starts += [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "upon", "to", "for", "of") for g in c.children if g.dep_ == "pobj"]
+        starts += [
+            g
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ in ("on", "upon", "to", "for", "of")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         if predicate.pos == "NOUN":
             starts += [c for c in token.children if c.dep_ == "relcl"]
         found: tuple[Token, Predicate] | None = None
@@ -286,7 +327,9 @@ class SentenceCoder:
                 if found is None and inner.frame == "act":
                     found = (current, inner)
             if depth < 4:
-                frontier.extend((c, depth + 1) for c in current.children if c.dep_ not in _SEARCH_SKIP)
+                frontier.extend(
+                    (c, depth + 1) for c in current.children if c.dep_ not in _SEARCH_SKIP
+                )
         return found
 
     # -- helpers -------------------------------------------------------------------------------
@@ -333,7 +376,9 @@ def _mentions_mutuality(token: Token) -> bool:
 def _has_particle(token: Token, particle: str) -> bool:
     last = particle.split()[-1]
     for child in token.children:
-        if child.dep_ in ("prt", "prep", "compound", "xcomp", "dobj") and (child.lower_ == last or child.lemma_ == last):
+        if child.dep_ in ("prt", "prep", "compound", "xcomp", "dobj") and (
+            child.lower_ == last or child.lemma_ == last
+        ):
             return True
         if child.dep_ == "xcomp" and any(g.lemma_ == last for g in child.subtree):
             return True
@@ -344,7 +389,12 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, str, str | None, int]] = set()
     out = []
     for finding in findings:
-        key = (finding.code, finding.source.code + (finding.source.name or ""), finding.target.code if finding.target else None, finding.start)
+        key = (
+            finding.code,
+            finding.source.code + (finding.source.name or ""),
+            finding.target.code if finding.target else None,
+            finding.start,
+        )
         if key not in seen:
             seen.add(key)
             out.append(finding)

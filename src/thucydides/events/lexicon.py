@@ -51,23 +51,28 @@ class Lexicon:
 def load_lexicon(source: str | Path = "predicates.csv") -> Lexicon:
     """Read a predicate lexicon file and check every code against the CAMEO table."""
     entries: dict[tuple[str, str], list[Predicate]] = {}
-    for number, row in enumerate(read_table(source, required=("lemma", "pos", "code", "frame", "preps", "flags")), 1):
+    for number, row in enumerate(
+        read_table(source, required=("lemma", "pos", "code", "frame", "preps", "flags")), 1
+    ):
         where = f"{source}, entry {number} ({row['lemma']!r})"
         if row["pos"] not in POS:
             raise DataFileError(f"{where}: pos must be one of {POS}, not {row['pos']!r}")
         if row["frame"] not in FRAMES:
             raise DataFileError(f"{where}: frame must be one of {FRAMES}, not {row['frame']!r}")
         if not ontology.is_valid(row["code"]):
-            raise DataFileError(f"{where}: {row['code']!r} is not a CAMEO code (codes are strings like '042')")
+            raise DataFileError(
+                f"{where}: {row['code']!r} is not a CAMEO code (codes are strings like '042')"
+            )
         flags = split_multi(row["flags"])
-        reverse = next((flag.split("=", 1)[1] for flag in flags if flag.startswith("reverse=")), None)
+        reverse = next(
+            (flag.split("=", 1)[1] for flag in flags if flag.startswith("reverse=")), None
+        )
         if reverse is not None and not ontology.is_valid(reverse):
             raise DataFileError(f"{where}: reverse code {reverse!r} is not a CAMEO code")
         words = row["lemma"].lower().split()
+        head, particle = words[0], " ".join(words[1:]) or None
         if row["pos"] == "NOUN" and len(words) > 1:
             head, particle = words[-1], " ".join(words[:-1])  # "air strike": head "strike"
-        else:
-            head, particle = words[0], " ".join(words[1:]) or None
         predicate = Predicate(
             lemma=head,
             particle=particle,
@@ -83,7 +88,10 @@ def load_lexicon(source: str | Path = "predicates.csv") -> Lexicon:
         )
         entries.setdefault((head, row["pos"]), []).append(predicate)
     # entries with a particle are more specific: try them first
-    ordered = {key: tuple(sorted(values, key=lambda p: p.particle is None)) for key, values in entries.items()}
+    ordered = {
+        key: tuple(sorted(values, key=lambda p: p.particle is None))
+        for key, values in entries.items()
+    }
     return Lexicon(ordered)
 
 

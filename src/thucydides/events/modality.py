@@ -13,7 +13,9 @@ from spacy.tokens import Span, Token
 from thucydides.records import Modality
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "must", "'d", "ca"})
+HYPOTHETICAL_AUX = frozenset(
+    {"would", "could", "might", "may", "should", "can", "must", "'d", "ca"}
+)
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
 FUTURE_VERBS = frozenset({"expect", "schedule", "set", "due", "plan", "slate", "intend"})
 SPECULATIVE_WORDS = frozenset({"likely", "unlikely", "probably", "possibly", "perhaps", "maybe"})
@@ -71,9 +73,11 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
                 return Modality.CONDITIONAL
             if child.dep_ in ("advmod",) and lower in SPECULATIVE_WORDS:
                 return Modality.SPECULATIVE
-        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in token.children):
+        if token.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in token.children
+        ):
             return Modality.CONDITIONAL
-    if sentence.text.rstrip().rstrip('"”’\'').endswith("?"):
+    if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return Modality.QUESTION
     for token in chain:
         for child in token.children:

@@ -309,6 +309,8 @@ def _read_jsonl(
             except OSError as exc:
                 yield _unreadable(origin, exc)
                 return
+            if line.data is not None and not line.data.strip():
+                continue  # blank lines separate nothing and are not records
             n_records += 1
             line_origin = f"{origin}:{line.number}"
             if line.data is None:
@@ -320,9 +322,6 @@ def _read_jsonl(
                 )
                 if problem is not None:
                     yield _reject(line_origin, problem)
-                continue
-            if not line.data.strip():
-                n_records -= 1
                 continue
             yield _parse_jsonl_line(line.data, origin=line_origin, name=origin, published=published)
     if n_records == 0:
