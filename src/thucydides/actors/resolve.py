@@ -36,6 +36,11 @@ PAIR_NOUNS = frozenset(
 SELF_NOUNS = frozenset(
     {"country", "nation", "state", "people"}
 )  # "his country" = the speaker's state
+QUANTITY_HEADS = frozenset(
+    {"group", "groups", "delegation", "team", "number", "dozens", "hundreds", "thousands", "millions",
+     "scores", "tens", "members", "member", "some", "many", "most", "majority", "all", "one", "several",
+     "part", "contingent", "unit", "units", "band", "crowd", "crowds"}
+)  # fmt: skip
 PAIR_WORDS = frozenset({"two", "both"})
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
@@ -88,7 +93,7 @@ class DocumentResolver:
             if token.pos_ in ("NOUN", "PROPN", "PRON") and token.dep_ != "compound":
                 actors = self.resolve(token)
                 position = self._base + token.idx
-                if len(actors) >= 2:
+                if len(actors) >= 2 or (actors and token.tag_ in ("NNS", "NNPS")):
                     self.memory.group_mentions.append((position, actors))
                 for actor in actors:
                     if actor.name and actor.sectors:
@@ -112,6 +117,12 @@ class DocumentResolver:
 
     def _resolve_one(self, head: Token) -> tuple[Actor, ...]:
         lower = head.lower_
+        if lower in QUANTITY_HEADS or head.pos_ == "NUM":  # "a group of Moroccan diplomats"
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    members = [g for g in child.children if g.dep_ == "pobj"]
+                    if members:
+                        return self.resolve(members[0])
         if head.pos_ == "PRON" or (
             lower in PERSON_PRONOUNS | GROUP_PRONOUNS and head.tag_.startswith("PRP")
         ):

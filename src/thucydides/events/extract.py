@@ -34,6 +34,25 @@ OBJECT_CONTROL = frozenset(
     {"urge", "ask", "call", "tell", "force", "persuade", "press", "invite", "encourage"}
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+OBLIGATION = frozenset({"must", "should"})
+_NEARBY_DEPS = frozenset(
+    {
+        "dobj",
+        "pobj",
+        "prep",
+        "dative",
+        "xcomp",
+        "compound",
+        "amod",
+        "poss",
+        "acomp",
+        "attr",
+        "advcl",
+        "conj",
+        "nsubj",
+        "oprd",
+    }
+)
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
 )
@@ -75,6 +94,8 @@ class SentenceCoder:
         for token, predicate in found:
             if predicate.frame in COMPLEMENT_FRAMES:
                 findings.extend(self._complement_event(token, predicate, sent, consumed))
+            elif predicate.frame == "say":
+                findings.extend(self._reported_demand(token, sent, consumed))
         for token, predicate in found:
             if predicate.frame == "act" and token.i not in consumed and not predicate.inner:
                 findings.extend(self._act_event(token, predicate, sent))
@@ -108,6 +129,8 @@ class SentenceCoder:
             return []  # "met the deadline", "received support": not an encounter
         if predicate.travel and not targets and sources:
             targets = self._destination(token, sent, sources[0])
+        if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
+            targets = self._nearby_actor(token, sources)
         return self._emit(token, predicate, predicate.code, sources, targets, sent)
 
     def _complement_event(
@@ -125,9 +148,20 @@ class SentenceCoder:
         if not targets and inner is not None:
             inner_token, inner_predicate = inner
             _, targets = self._arguments(inner_token, inner_predicate, sources=sources)
+        if (
+            not targets
+            and sources
+            and not (inner is not None and inner[1].symmetric and len(sources) >= 2)
+        ):
+            targets = self._nearby_actor(token, sources)
         if inner is None and not targets and not _has_complement(token, predicate):
             return []  # "the analysts agreed": an opinion shared, not an undertaking
-        code = transform(predicate.frame, inner[1].code if inner else None, predicate.code)
+        frame = "reject" if predicate.frame == "intent" and is_negated(token) else predicate.frame
+        code = transform(
+            frame,
+            inner[1].code if inner else None,
+            predicate.code if frame == predicate.frame else "120",
+        )
         mutual = (inner is not None and inner[1].symmetric) or _mentions_mutuality(token)
         return self._emit(token, predicate, code, sources, targets, sent, mutual=mutual)
 
@@ -161,6 +195,11 @@ class SentenceCoder:
             and not code.startswith("13")
         ):
             modality = Modality.INTENT
+        code, negated_after = modal_code(code, predicate.frame, modality, negated)
+        reverse = predicate.reverse
+        if reverse is not None:
+            reverse = modal_code(reverse, predicate.frame, modality, negated)[0]
+        negated = negated_after
         trigger = self._trigger_text(token, predicate)
         start = self.base + token.idx
         pairs: list[tuple[str, Actor, Actor | None]] = []
@@ -174,8 +213,8 @@ class SentenceCoder:
                     pairs.append((code, source, target))
                     if predicate.symmetric and predicate.frame == "act":
                         pairs.append((code, target, source))
-                    if predicate.reverse:
-                        pairs.append((predicate.reverse, target, source))
+                    if reverse:
+                        pairs.append((reverse, target, source))
         return [
             Finding(c, s, t, trigger, start, start + len(token.text), negated, modality)
             for c, s, t in pairs
@@ -214,9 +253,16 @@ class SentenceCoder:
                     targets = owners  # "extending Russia's lease": the possessor is the other party
         return sources, targets
 
-    def _sources(self, token: Token, *, inherit: bool = True) -> tuple[Actor, ...]:
-        """Return the subject's actors, inherited from governing verbs when the clause has none."""
-        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+    def _sources(
+        self, token: Token, *, inherit: bool = True, raised: bool = False
+    ) -> tuple[Actor, ...]:
+        """Return the subject's actors, inherited from governing verbs when the clause has none.
+
+        ``raised``: the clause hangs from this verb ("Abe is expected to travel"), so a
+        passive subject counts too.
+        """
+        deps = SUBJECT_DEPS | {"nsubjpass"} if raised else SUBJECT_DEPS
+        subjects = [c for c in token.children if c.dep_ in deps]
         if subjects:
             subject = subjects[0]
             if token.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
@@ -230,7 +276,7 @@ class SentenceCoder:
             if objects:
                 return self.resolver.resolve(objects[0])
         if token.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp"):
-            return self._sources(head)
+            return self._sources(head, raised=token.dep_ in ("xcomp", "acomp"))
         if token.dep_ == "relcl":
             return self.resolver.resolve(head)
         return ()
@@ -303,6 +349,48 @@ class SentenceCoder:
                     return (actor,)
         return ()
 
+    def _nearby_actor(self, token: Token, sources: tuple[Actor, ...]) -> tuple[Actor, ...]:
+        """Return the first actor in the words governed by the event, other than its source.
+
+        The last resort for a target: "offered to hand over to Great Britain ...",
+        "granted asylum to Panamanian officers". The event's own subject is never taken.
+        """
+        start = token
+        if _POS.get(token.pos_) == "NOUN":
+            while start.dep_ in ("pobj", "prep", "dobj", "compound") and start.head is not start:
+                start = start.head
+        taken = {a.code for a in sources}
+        frontier = [(c, 0) for c in start.children if c.dep_ in _NEARBY_DEPS and c.dep_ != "nsubj"]
+        while frontier:
+            current, depth = frontier.pop(0)
+            if current.pos_ in ("NOUN", "PROPN", "PRON") and current.i != token.i:
+                actors = tuple(a for a in self.resolver.resolve(current) if a.code not in taken)
+                if actors:
+                    return actors
+            if depth < 4:
+                frontier.extend((c, depth + 1) for c in current.children if c.dep_ in _NEARBY_DEPS)
+        return ()
+
+    def _reported_demand(self, token: Token, sent: Span, consumed: set[int]) -> list[Finding]:
+        """Code "X said Y must do Z" as X demanding Z of Y."""
+        for clause in token.children:
+            if clause.dep_ != "ccomp" or not any(
+                c.dep_ == "aux" and c.lower_ in OBLIGATION for c in clause.children
+            ):
+                continue
+            targets = self._sources(clause, inherit=False)
+            sources = self._sources(token)
+            if not targets or not sources or {a.code for a in targets} <= {a.code for a in sources}:
+                continue
+            inner = self.match(clause)
+            inner_code = inner.code if inner is not None and inner.frame == "act" else None
+            if inner_code is not None:
+                consumed.add(clause.i)
+            demand = Predicate(token.lemma_, None, "VERB", "100", "demand", ())
+            code = transform("demand", inner_code, "100")
+            return self._emit(token, demand, code, sources, targets, sent)
+        return []
+
     def _inner_event(
         self, token: Token, predicate: Predicate, consumed: set[int]
     ) -> tuple[Token, Predicate] | None:
@@ -346,6 +434,31 @@ class SentenceCoder:
         if predicate.particle:
             return f"{predicate.particle} {token.text}"
         return token.text
+
+
+CONFLICT_ROOTS = frozenset({"14", "15", "16", "17", "18", "19", "20"})
+COOPERATION_ROOTS = frozenset({"04", "05", "06", "07", "08"})
+
+
+def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tuple[str, bool]:
+    """Recode an event the text only announces, as CAMEO prescribes.
+
+    A future or conditional cooperative act is an expression of intent (03x);
+    a future or conditional conflictual act is a threat (13x); a denied intent
+    to cooperate ("will not accept") is a rejection (12x). Returns (code, negated).
+    """
+    root = code[:2]
+    if frame == "intent" and negated and root == "03":
+        return "120", False
+    if frame != "act" or modality not in (Modality.FUTURE, Modality.CONDITIONAL):
+        return code, negated
+    if root in COOPERATION_ROOTS:
+        if negated:
+            return transform("reject", code, "120"), False
+        return transform("intent", code, "030"), negated
+    if root in CONFLICT_ROOTS and not negated:
+        return transform("threaten", code, "130"), negated
+    return code, negated
 
 
 def _possessor(noun: Token) -> Token | None:

@@ -32,6 +32,21 @@ FUTURE_TIME = (
     "coming months",
     "coming years",
 )
+REPORTING_VERBS = frozenset(
+    {
+        "say",
+        "announce",
+        "tell",
+        "state",
+        "declare",
+        "add",
+        "warn",
+        "report",
+        "insist",
+        "vow",
+        "confirm",
+    }
+)
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
 _CLAUSE_LINKS = frozenset({"xcomp", "conj", "acomp", "auxpass", "aux"})
 
@@ -79,12 +94,13 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
             return Modality.CONDITIONAL
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return Modality.QUESTION
+    reported = chain[-1].dep_ == "ccomp" and chain[-1].head.lemma_ in REPORTING_VERBS
     for token in chain:
         for child in token.children:
             if child.dep_ == "aux":
                 lower = child.lower_
-                if lower in FUTURE_AUX:
-                    return Modality.FUTURE
+                if lower in FUTURE_AUX or (reported and lower in ("would", "'d")):
+                    return Modality.FUTURE  # "said they would boycott": future in the past
                 if lower in HYPOTHETICAL_AUX:
                     return Modality.HYPOTHETICAL
         if token.lemma_ in FUTURE_VERBS and token is not trigger:
