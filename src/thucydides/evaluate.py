@@ -107,13 +107,13 @@ def evaluate(coder: Coder, records: Iterable[GoldRecord]) -> Report:
     records = list(records)
     articles = [make_article(r.text, article_id=r.record_id, date=r.date) for r in records]
     results = [
-        _score(record, list(coded.events))
+        score_record(record, list(coded.events))
         for record, coded in zip(records, coder.code_articles(articles), strict=True)
     ]
-    return _report(results)
+    return build_report(results)
 
 
-def _score(record: GoldRecord, events: list[Event]) -> RecordResult:
+def score_record(record: GoldRecord, events: list[Event]) -> RecordResult:
     matching = [e for e in events if _type_of(e, record) == record.event_type]
     extras = sum(1 for e in events if _type_of(e, record) not in (None, record.event_type))
     source_ok = any(_codes(e.source) & record.sources for e in matching)
@@ -145,7 +145,7 @@ def _codes(actor: Actor) -> set[str]:
     return codes
 
 
-def _report(results: list[RecordResult]) -> Report:
+def build_report(results: list[RecordResult]) -> Report:
     n = len(results) or 1
     found = [r for r in results if r.found_type]
     with_target = [r for r in found if r.record.targets]
