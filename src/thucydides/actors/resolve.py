@@ -36,6 +36,9 @@ PAIR_NOUNS = frozenset(
 SELF_NOUNS = frozenset(
     {"country", "nation", "state", "people"}
 )  # "his country" = the speaker's state
+HONORIFICS = frozenset(
+    {"Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord", "Lady", "Mme", "Herr"}
+)
 QUANTITY_HEADS = frozenset(
     {"group", "groups", "delegation", "team", "number", "dozens", "hundreds", "thousands", "millions",
      "scores", "tens", "members", "member", "some", "many", "most", "majority", "all", "one", "several",
@@ -50,6 +53,7 @@ class _Memory:
     """Who has been mentioned so far in the article, in order."""
 
     persons: dict[str, Actor]
+    unknown: dict[str, str]  # surname → full name of people named but not identified
     person_mentions: list[tuple[int, Actor]]
     group_mentions: list[tuple[int, tuple[Actor, ...]]]
 
@@ -61,7 +65,7 @@ class DocumentResolver:
         self.kb: KnowledgeBase = index.kb
         self.index = index
         self.date = date
-        self.memory = _Memory({}, [], [])
+        self.memory = _Memory({}, {}, [], [])
         self._matches: dict[int, Match] = {}
         self._cache: dict[int, tuple[Actor, ...]] = {}
         self._base = 0
@@ -269,13 +273,18 @@ class DocumentResolver:
             actor = described
         else:
             tenure = None
-            for key in (span.text, span[-1].text):
+            when = f"on {self.date}" if self.date else "latest term, no date given"
+            for key in self._name_keys(span):
                 tenure = self.kb.office(key, self.date)
+                if tenure is None and self.date and self._has_office_title(head, span):
+                    # "President Obama" in a text dated outside his term: the title
+                    # vouches for the office, so take the name's latest one
+                    tenure = self.kb.office(key, None)
+                    when = "titled in the text; the date is outside the table's terms"
                 if tenure is not None:
                     break
             if tenure is not None:
                 code = tenure.code or tenure.country + "GOV"
-                when = f"on {self.date}" if self.date else "latest term, no date given"
                 actor = Actor(
                     span.text,
                     code,
@@ -287,6 +296,7 @@ class DocumentResolver:
                     f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}",
                 )
         if actor is None:
+            self.memory.unknown[span[-1].text] = span.text
             return None
         actor = replace(
             actor,
@@ -298,6 +308,32 @@ class DocumentResolver:
         for key in {span.text, span[-1].text}:
             self.memory.persons[key] = actor
         return actor
+
+    def _has_office_title(self, head: Token, name: Span) -> bool:
+        """Return whether a government title stands in the name's phrase ("President Obama")."""
+        words = [c for c in head.children if c.dep_ in ("compound", "amod")]
+        words += [t for t in name if t.i != head.i]
+        for word in words:
+            role = self._role_at(word)
+            if role is not None and "GOV" in role.sectors:
+                return True
+        return False
+
+    def _name_keys(self, span: Span) -> list[str]:
+        """Return the keys to look a name up by in the leaders table.
+
+        A full name is looked up as written, never by its surname alone, so that
+        "Michael Howard" is not taken for John Howard; a bare surname ("Howard",
+        "Mr Howard") is looked up unless this article named someone else so.
+        """
+        words = [t for t in span if t.text.rstrip(".") not in HONORIFICS]
+        if not words:
+            return []
+        if len(words) > 1:
+            return [span.doc[words[0].i : words[-1].i + 1].text]
+        surname = words[0].text
+        full = self.memory.unknown.get(surname)
+        return [] if full is not None and full != surname else [surname]
 
     def _described_by(self, head: Token, name: Span) -> Actor | None:
         """Return the identity that roles written around a name give it, if any."""
@@ -430,9 +466,14 @@ class DocumentResolver:
         )
 
     def _country_in(self, head: Token, *, exclude: Span | None) -> KnownActor | None:
-        """Return the country or organisation a phrase names, preferring names to demonyms."""
+        """Return the country or organisation a phrase names, preferring names to demonyms.
+
+        A participle clause on the phrase counts too ("refugees fleeing the war in Liberia").
+        """
         best: tuple[int, KnownActor] | None = None
-        for token in self._np_tokens(head):
+        tokens = self._np_tokens(head)
+        tokens += [t for child in head.children if child.dep_ == "acl" for t in child.subtree]
+        for token in tokens:
             if exclude is not None and exclude.start <= token.i < exclude.end:
                 continue
             match = self._matches.get(token.i)

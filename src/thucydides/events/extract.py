@@ -131,6 +131,14 @@ class SentenceCoder:
             targets = self._destination(token, sent, sources[0])
         if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
             targets = self._nearby_actor(token, sources)
+        if (
+            not targets
+            and (predicate.travel or (predicate.pos == "NOUN" and token.dep_ != "dobj"))
+            and not (predicate.symmetric and len(sources) >= 2)
+        ):
+            # "a sailing trip", "will not tolerate the attacks": a reference, not an event;
+            # but "staged a hunger strike" (the noun is what its subject did) stands alone
+            return []
         return self._emit(token, predicate, predicate.code, sources, targets, sent)
 
     def _complement_event(
@@ -166,13 +174,18 @@ class SentenceCoder:
         return self._emit(token, predicate, code, sources, targets, sent, mutual=mutual)
 
     def _statement(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
-        sources = self._sources(token)
-        targets = (
-            self._objects(token, predicate)
-            if token.lemma_ == "tell"
-            else self._prep_objects(token, predicate)
-        )
-        return self._emit(token, predicate, predicate.code, sources, targets, sent)
+        """Code a statement, only when it is addressed to someone ("told Russia", "said to ...").
+
+        An unaddressed "X said ..." carries no relation between actors; coding it would
+        bury the events users look for under quotes.
+        """
+        if token.lemma_ == "tell":
+            targets = self._objects(token, predicate)
+        else:
+            targets = self._prep_objects(token, predicate)
+        if not targets:
+            return []
+        return self._emit(token, predicate, predicate.code, self._sources(token), targets, sent)
 
     def _emit(
         self,
