@@ -18,6 +18,9 @@ Figures, as defined in ``shared/gold/README.md``:
 * **source / target accuracy**: among records whose type was found, the share
   with a matching source (target: among those whose gold has a target).
 
+The PLOVER records' date is a placeholder (2000-01-01), so they are coded
+without a date: people are resolved to their latest office.
+
 Actor codes are compared at the first level: the country (ISO alpha-3) or the
 international code ("IGO", "NGO", "IMG" ...).
 """
@@ -38,6 +41,7 @@ from thucydides.pipeline import Coder, make_article
 from thucydides.records import Actor, Event
 
 GOLD_FORMATS = ("plover", "petrarch")
+PLOVER_PLACEHOLDER_DATE = "2000-01-01"  # the PLOVER records carry no real date: code them undated
 _CODE_ALIASES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}  # non-ISO codes used in the gold files
 
 
@@ -214,7 +218,7 @@ def _read_plover(text: str, path: Path) -> Iterator[GoldRecord]:
         yield GoldRecord(
             record_id=str(row.get("id", number)),
             text=row["text"],
-            date=row.get("date") or None,
+            date=None if row.get("date") == PLOVER_PLACEHOLDER_DATE else row.get("date") or None,
             event_type=ontology.normalize_plover(row["event"]),
             sources=_actor_codes(row.get("source")),
             targets=_actor_codes(row.get("target")),

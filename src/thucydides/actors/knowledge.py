@@ -69,6 +69,16 @@ class KnowledgeBase:
     tenures: dict[str, list[Tenure]] = field(default_factory=dict)
     countries: dict[str, KnownActor] = field(default_factory=dict)  # by CAMEO code
 
+    def copy(self) -> KnowledgeBase:
+        """Return an independent copy, to layer user dictionaries over the built-in one."""
+        return KnowledgeBase(
+            names=dict(self.names),
+            adjectives=dict(self.adjectives),
+            roles=dict(self.roles),
+            tenures={name: list(terms) for name, terms in self.tenures.items()},
+            countries=dict(self.countries),
+        )
+
     def office(self, name: str, date: str | None) -> Tenure | None:
         """Return the office ``name`` held on ``date``, or None.
 
