@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import asdict
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -285,6 +286,54 @@ def events(
         write_csv(found, sys.stdout)
     else:
         Console().print(_table(found, title=f"{len(found)} events in {settings.db}"))
+
+
+# -- actors --------------------------------------------------------------------------------
+
+actors_app = typer.Typer(help="Inspect how actors are recognised and coded.", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
+
+
+@actors_app.command("resolve")
+def actors_resolve(
+    text: Annotated[str, typer.Argument(help="Text to resolve (quote it), or - to read stdin.")],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Date of the text, YYYY-MM-DD: offices are resolved as of that day."
+        ),
+    ] = None,
+    model: ModelOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON lines instead of a table.")
+    ] = False,
+) -> None:
+    """Print the actors found in a text, their CAMEO codes and the reason for each."""
+    settings = Settings.load(model=model)
+    if text == "-":
+        text = sys.stdin.read()
+    try:
+        found = Coder(model=settings.model).actors(text, date=date)
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for actor in found:
+            typer.echo(
+                json.dumps({**asdict(actor), "sectors": list(actor.sectors)}, ensure_ascii=False)
+            )
+        return
+    table = Table(title=f"{len(found)} actor mentions" + (f" as of {date}" if date else ""))
+    for column in ("mention", "code", "country", "name", "reason"):
+        table.add_column(column)
+    for actor in found:
+        table.add_row(
+            escape(actor.text),
+            f"[bold]{actor.code}[/]",
+            actor.country or "—",
+            escape(actor.name or ""),
+            escape(actor.reason),
+        )
+    Console().print(table)
 
 
 # -- evaluate ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
 from thucydides.ingest.checks import content_hash
 from thucydides.nlp import DEFAULT_MODEL, load_pipeline
-from thucydides.records import Article, CodedArticle, Event, Evidence
+from thucydides.records import Actor, Article, CodedArticle, Event, Evidence
 from thucydides.segment import Block, segment
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,21 @@ class Coder:
         while pending:
             yield self._finish(*pending.pop(done))
             done += 1
+
+    def actors(self, text: str, *, date: str | None = None) -> list[Actor]:
+        """Return every actor mention the resolver finds in a text, in reading order.
+
+        Each actor's ``reason`` says which rule or knowledge entry decided its code.
+        """
+        job = self._prepare(make_article(text, date=date))
+        resolver = DocumentResolver(self.index, date=job.date)
+        found: list[Actor] = []
+        for block, doc in zip(job.blocks, self.nlp.pipe(b.text for b in job.blocks), strict=True):
+            resolver.start_block(doc[:], base=block.start)
+            for sent in doc.sents:
+                for actors in resolver.read_sentence(sent):
+                    found.extend(actors)
+        return found
 
     # -- stages -------------------------------------------------------------------------
 

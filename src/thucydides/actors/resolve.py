@@ -78,8 +78,12 @@ class DocumentResolver:
         self._cache = {}
         self._base = base
 
-    def read_sentence(self, sent: Span) -> None:
-        """Learn the people a sentence introduces, then record its mentions in order."""
+    def read_sentence(self, sent: Span) -> list[tuple[Actor, ...]]:
+        """Learn the people a sentence introduces, record its mentions in order, and return them.
+
+        Each item is the actors of one phrase; coordinated phrases ("Putin and
+        Nazarbaev") come once, as one item with both.
+        """
         for ent in sent.ents:
             if ent.label_ == "PERSON":
                 self._introduce(ent)
@@ -93,15 +97,19 @@ class DocumentResolver:
                 span = self._name_span(token)
                 if all(t.is_title for t in span) and self._described_by(token, span) is not None:
                     self._introduce(span)
+        mentions: list[tuple[Actor, ...]] = []
         for token in sent:
             if token.pos_ in ("NOUN", "PROPN", "PRON") and token.dep_ != "compound":
                 actors = self.resolve(token)
+                if actors and token.dep_ != "conj":
+                    mentions.append(actors)
                 position = self._base + token.idx
                 if len(actors) >= 2 or (actors and token.tag_ in ("NNS", "NNPS")):
                     self.memory.group_mentions.append((position, actors))
                 for actor in actors:
                     if actor.name and actor.sectors:
                         self.memory.person_mentions.append((position, actor))
+        return mentions
 
     # -- resolution -------------------------------------------------------------
 
@@ -135,7 +143,7 @@ class DocumentResolver:
             if lower in PAIR_NOUNS:
                 return self._latest_group(head, countries=True, sectors=())
             pair_role = self._role_at(head)
-            if pair_role is not None and pair_role.kind in ("person", "generic"):
+            if pair_role is not None and pair_role.kind in ("person", "generic", "group"):
                 return self._latest_group(head, countries=False, sectors=pair_role.sectors)
         match = self._matches.get(head.i)
         if (
@@ -283,6 +291,8 @@ class DocumentResolver:
                     when = "titled in the text; the date is outside the table's terms"
                 if tenure is not None:
                     break
+            if tenure is None and self.date:
+                actor = self._former_officeholder(span)
             if tenure is not None:
                 code = tenure.code or tenure.country + "GOV"
                 actor = Actor(
@@ -296,7 +306,8 @@ class DocumentResolver:
                     f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}",
                 )
         if actor is None:
-            self.memory.unknown[span[-1].text] = span.text
+            if len(span) > 1:  # a bare surname must not overwrite the full name seen before
+                self.memory.unknown[span[-1].text] = span.text
             return None
         actor = replace(
             actor,
@@ -308,6 +319,30 @@ class DocumentResolver:
         for key in {span.text, span[-1].text}:
             self.memory.persons[key] = actor
         return actor
+
+    def _former_officeholder(self, span: Span) -> Actor | None:
+        """Code a known leader named outside any term as an elite of the country (CAMEO ELI)."""
+        for key in self._name_keys(span):
+            terms = self.kb.tenures.get(key, [])
+            countries = {term.country for term in terms if not term.code}
+            if len(countries) == 1:
+                country = countries.pop()
+                last = max(terms, key=lambda term: term.start)
+                ended = [
+                    term.end for term in terms if term.end and self.date and term.end < self.date
+                ]
+                status = f"left office {max(ended)}" if ended else "before taking office"
+                return Actor(
+                    span.text,
+                    country + "ELI",
+                    country,
+                    ("ELI",),
+                    last.name,
+                    0,
+                    0,
+                    f"leaders table: {last.name}, not in office on {self.date} ({status})",
+                )
+        return None
 
     def _has_office_title(self, head: Token, name: Span) -> bool:
         """Return whether a government title stands in the name's phrase ("President Obama")."""
@@ -408,6 +443,18 @@ class DocumentResolver:
         actor = self._compose(head, role)
         if actor is None:
             return ()
+        countries = self._coordinated_countries(head)
+        if len(countries) > 1:  # "the Kazakh and Russian presidents"
+            return tuple(
+                replace(
+                    actor,
+                    code=known.code
+                    + "".join(s for s in actor.sectors if s not in _sectors_of(known.code)),
+                    country=known.country,
+                    reason=f"role '{role.term}' + {known.reason}",
+                )
+                for known in countries
+            )
         if (
             role.kind in ("person", "generic")
             and head.tag_ in ("NN", "NNP")
@@ -465,6 +512,28 @@ class DocumentResolver:
             f"{reason} + {country.reason}",
         )
 
+    def _coordinated_countries(self, head: Token) -> list[KnownActor]:
+        """Return the countries of coordinated modifiers ("Kazakh and Russian"), in order."""
+        found: list[KnownActor] = []
+        for child in head.children:
+            if child.dep_ in ("amod", "compound", "nmod"):
+                for token in (child, *child.conjuncts):
+                    match = self._matches.get(token.i)
+                    known_actor = (
+                        match.actor if match is not None and match.kind in ("NAME", "ADJ") else None
+                    )
+                    if known_actor is not None and all(k.code != known_actor.code for k in found):
+                        found.append(known_actor)
+        return (
+            found
+            if any(
+                child.conjuncts
+                for child in head.children
+                if child.dep_ in ("amod", "compound", "nmod")
+            )
+            else []
+        )
+
     def _country_in(self, head: Token, *, exclude: Span | None) -> KnownActor | None:
         """Return the country or organisation a phrase names, preferring names to demonyms.
 
@@ -487,11 +556,11 @@ class DocumentResolver:
     def _np_tokens(self, head: Token) -> list[Token]:
         """Return the tokens of a phrase, without its clauses, appositions and conjuncts."""
         out = [head]
-        stack = [child for child in head.children if child.dep_ not in _NP_SKIP_DEPS]
+        stack = [child for child in head.children if _in_phrase(child)]
         while stack:
             token = stack.pop()
             out.append(token)
-            stack.extend(child for child in token.children if child.dep_ not in _NP_SKIP_DEPS)
+            stack.extend(child for child in token.children if _in_phrase(child))
         return out
 
     def _possessor(self, head: Token) -> Actor | None:
@@ -529,6 +598,15 @@ class DocumentResolver:
         return replace(
             actor, text=token.text, start=start, end=start + len(token.text), reason=reason
         )
+
+
+def _in_phrase(token: Token) -> bool:
+    """Return whether a dependent belongs to its head's noun phrase (not a clause)."""
+    if token.dep_ in _NP_SKIP_DEPS:
+        return False
+    return not (
+        token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound", "npadvmod")
+    )
 
 
 def _sectors_of(code: str) -> tuple[str, ...]:

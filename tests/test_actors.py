@@ -1,0 +1,70 @@
+"""Actor recognition and resolution on real text: knowledge, roles, memory, time."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import shared_file
+from thucydides import Coder
+from thucydides.actors.knowledge import builtin_knowledge
+
+pytestmark = pytest.mark.slow
+
+
+def codes(coder: Coder, text: str, date: str | None = None) -> dict[str, str]:
+    return {actor.text: actor.code for actor in coder.actors(text, date=date)}
+
+
+def test_knowledge_tables_cover_the_world() -> None:
+    kb = builtin_knowledge()
+    assert len(kb.countries) >= 193
+    assert kb.names["Kremlin"].code == "RUSGOV"
+    assert kb.adjectives["Kazakh"].code == "KAZ"
+    assert kb.names["NATO"].code.startswith("IGO")
+    assert kb.role("troops") is not None and kb.role("troops").sectors == ("MIL",)  # type: ignore[union-attr]
+
+
+def test_the_same_name_on_two_dates_gives_two_codes(coder: Coder) -> None:
+    text = "Nazarbayev met Putin in Astana."
+    in_office = codes(coder, text, "2010-06-01")
+    retired = codes(coder, text, "2021-06-01")
+    assert in_office["Nazarbayev"] == "KAZGOV"
+    assert retired["Nazarbayev"] == "KAZELI"
+    kb = builtin_knowledge()
+    assert kb.office("Putin", "2010-06-01").role == "head_of_government"  # type: ignore[union-attr]
+    assert kb.office("Putin", "2015-06-01").role == "head_of_state"  # type: ignore[union-attr]
+
+
+def test_roles_combine_with_countries(coder: Coder) -> None:
+    found = codes(
+        coder,
+        "Russian troops fired on the Kazakh opposition, a Moscow-based analyst said.",
+        "2002-12-20",
+    )
+    assert found["Russian troops"] == "RUSMIL"
+    assert found["the Kazakh opposition"] == "KAZOPP"
+    assert found["a Moscow-based analyst"] == "RUSEDU"
+
+
+def test_a_full_name_is_not_taken_for_a_leader_with_the_same_surname(coder: Coder) -> None:
+    found = codes(
+        coder,
+        "Tory leader Michael Howard attacked the plans. Mr Howard said taxes would rise.",
+        "2005-02-01",
+    )
+    assert not any(code.startswith("AUS") for code in found.values()), found
+
+
+def test_seed_people_resolve_as_a_coder_would(coder: Coder) -> None:
+    text = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt").read_text(encoding="utf-8")
+    actors = coder.actors(text, date="2002-12-20")
+    by_text: dict[str, set[str]] = {}
+    for actor in actors:
+        by_text.setdefault(actor.text, set()).add(actor.code)
+    assert by_text["Nursultan Nazarbaev"] == {"KAZGOV"}
+    assert by_text["The Kazakh president"] == {"KAZGOV"}
+    assert by_text["leaders"] >= {"KAZGOV", "RUSGOV"}  # "the two leaders"
+    assert by_text["presidents"] >= {"KAZGOV", "RUSGOV"}  # "the two presidents"
+    assert by_text["Malgin"] == {"RUSEDU"}
+    assert by_text["Malashenko"] == {"RUSEDU"}
+    assert "Prague" not in by_text and "RFE" not in by_text
