@@ -105,6 +105,54 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """A resolved place: where an event happened or a toponym points.
+
+    ``precision`` says how exact it is: "site" (a named facility), "city",
+    "admin1" (a province or state), "country" or "region" (wider than a country).
+    ``country`` is ISO 3166 alpha-3; ``geonames_id`` is the GeoNames id when known.
+    """
+
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    precision: str
+    feature_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A toponym found in an article, with its offsets and resolved location."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    location: Location
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Words an article attributes to a speaker: a direct quote or reported (indirect) speech.
+
+    ``start``/``end`` are the quoted words' offsets in the article text; ``speaker``
+    is the resolved actor when the attribution could be resolved.
+    """
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: str  # "direct" | "indirect"
+    speaker: Actor | None
+    speaker_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One coded event: who did what to whom, when, and the sentence that says so.
 
@@ -131,6 +179,8 @@ class Event:
     evidence: Evidence
     goldstein_table: str = "gdelt"
     quad_class_scheme: str = "gdelt"
+    location: Location | None = None
+    future: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the event as plain JSON-ready values (the JSONL record)."""
@@ -149,3 +199,5 @@ class CodedArticle:
 
     article: Article
     events: tuple[Event, ...] = field(default_factory=tuple)
+    places: tuple[Place, ...] = field(default_factory=tuple)
+    quotes: tuple[Quote, ...] = field(default_factory=tuple)
