@@ -44,6 +44,11 @@ QUANTITY_HEADS = frozenset(
      "scores", "tens", "members", "member", "some", "many", "most", "majority", "all", "one", "several",
      "part", "contingent", "unit", "units", "band", "crowd", "crowds"}
 )  # fmt: skip
+# entity types that a one-word leader alias never is ("Friday" the weekday, "May" the month)
+NOT_PEOPLE = frozenset(
+    {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "GPE", "LOC",
+     "NORP", "LANGUAGE", "EVENT", "LAW", "WORK_OF_ART", "FAC", "PRODUCT"}
+)  # fmt: skip
 PAIR_WORDS = frozenset({"two", "both"})
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
@@ -155,7 +160,7 @@ class DocumentResolver:
             return (self._from_known(match.actor, self._span(head, match)),)
         if (
             head.ent_type_ == "PERSON"
-            or (match is not None and match.kind == "LEADER")
+            or (match is not None and match.kind == "LEADER" and head.ent_type_ not in NOT_PEOPLE)
             or (head.pos_ == "PROPN" and head.text in self.memory.persons)
         ):
             person = self._person(head)
@@ -184,6 +189,15 @@ class DocumentResolver:
             and match.actor is not None
             and head.pos_ in ("PROPN", "NOUN")
         ):
+            place = self._country_in(head, exclude=self._span(head, match))
+            if place is not None and place.kind != "organization":  # "Bosnian Serbs" → BIH
+                return (
+                    self._from_known(
+                        place,
+                        head.doc[head.left_edge.i : head.i + 1],
+                        reason=f"'{match.text}' of {place.name}",
+                    ),
+                )
             return (
                 self._from_known(
                     match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"

@@ -92,10 +92,11 @@ class SentenceCoder:
         consumed: set[int] = set()
         findings: list[Finding] = []
         for token, predicate in found:
-            if predicate.frame in COMPLEMENT_FRAMES:
-                findings.extend(self._complement_event(token, predicate, sent, consumed))
-            elif predicate.frame == "say":
+            if predicate.frame == "say":
                 findings.extend(self._reported_demand(token, sent, consumed))
+        for token, predicate in found:
+            if predicate.frame in COMPLEMENT_FRAMES and token.i not in consumed:
+                findings.extend(self._complement_event(token, predicate, sent, consumed))
         for token, predicate in found:
             if predicate.frame == "act" and token.i not in consumed and not predicate.inner:
                 findings.extend(self._act_event(token, predicate, sent))
@@ -308,19 +309,53 @@ class SentenceCoder:
         for child in token.children:
             if child.dep_ in ("compound", "amod") and child.pos_ in ("PROPN", "ADJ"):
                 actors = self.resolver.resolve(child)
-                if actors and all(a.name for a in actors):
-                    return actors
+                if not actors:
+                    actors = self._demonym(child)
+                if actors:
+                    return actors  # "US aid", "Russian attacks"
+                if child.text[:1].isupper() and child.dep_ == "amod":
+                    return ()  # "Western criticism": an agent we cannot code, not the subject's
+        # The subject of the governing verb did it when the noun is its object ("held
+        # talks"); through a preposition only for meetings and travel ("leaves Moscow
+        # following a visit"), not for "offered talks following the invasion".
+        through: tuple[str, ...] = ("pobj", "prep", "dobj", "attr", "appos", "nsubjpass", "conj")
+        if not self._consult_noun(token):
+            through = ("dobj", "attr", "conj")
         head = token
-        while (
-            head.dep_ in ("pobj", "prep", "dobj", "attr", "appos", "nsubjpass", "conj")
-            and head.head is not head
-        ):
+        while head.head is not head and (
+            head.dep_ in through
+            or (head.dep_ == "pobj" and head.head.lower_ == "of")
+            or head.lower_ == "of"
+        ):  # "provided 25,000 tons of aid"
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
                 sources = self._sources(head)
                 if sources:
                     return sources
         return ()
+
+    def _consult_noun(self, token: Token) -> bool:
+        predicate = self.match(token)
+        return predicate is not None and (predicate.travel or predicate.code.startswith("04"))
+
+    def _demonym(self, token: Token) -> tuple[Actor, ...]:
+        """Return the country a demonym adjective names ("Russian" in "Russian attacks")."""
+        known = self.resolver.kb.adjectives.get(token.text)
+        if known is None:
+            return ()
+        start = self.base + token.idx
+        return (
+            Actor(
+                token.text,
+                known.code,
+                known.country,
+                (),
+                None,
+                start,
+                start + len(token.text),
+                known.reason,
+            ),
+        )
 
     def _objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
         objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "iobj")]
@@ -373,15 +408,20 @@ class SentenceCoder:
             while start.dep_ in ("pobj", "prep", "dobj", "compound") and start.head is not start:
                 start = start.head
         taken = {a.code for a in sources}
-        frontier = [(c, 0) for c in start.children if c.dep_ in _NEARBY_DEPS and c.dep_ != "nsubj"]
+        frontier = [(c, 0) for c in start.children if _nearby(c) and c.dep_ != "nsubj"]
         while frontier:
             current, depth = frontier.pop(0)
-            if current.pos_ in ("NOUN", "PROPN", "PRON") and current.i != token.i:
-                actors = tuple(a for a in self.resolver.resolve(current) if a.code not in taken)
+            if current.pos_ in ("NOUN", "PROPN", "PRON", "ADJ") and current.i != token.i:
+                found = (
+                    self.resolver.resolve(current)
+                    if current.pos_ != "ADJ"
+                    else self._demonym(current)
+                )
+                actors = tuple(a for a in found if a.code not in taken)
                 if actors:
                     return actors
-            if depth < 4:
-                frontier.extend((c, depth + 1) for c in current.children if c.dep_ in _NEARBY_DEPS)
+            if depth < 6:
+                frontier.extend((c, depth + 1) for c in current.children if _nearby(c))
         return ()
 
     def _reported_demand(self, token: Token, sent: Span, consumed: set[int]) -> list[Finding]:
@@ -397,8 +437,10 @@ class SentenceCoder:
                 continue
             inner = self.match(clause)
             inner_code = inner.code if inner is not None and inner.frame == "act" else None
-            if inner_code is not None:
-                consumed.add(clause.i)
+            if inner is not None:
+                consumed.add(
+                    clause.i
+                )  # "X said Y must agree to ...": one demand, not also Y's intent
             demand = Predicate(token.lemma_, None, "VERB", "100", "demand", ())
             code = transform("demand", inner_code, "100")
             return self._emit(token, demand, code, sources, targets, sent)
@@ -409,6 +451,17 @@ class SentenceCoder:
     ) -> tuple[Token, Predicate] | None:
         """Return the first lexicon event inside a complement, consuming the words searched."""
         starts = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl")]
+        # "demanded a truce", "offered aid": the object is what is demanded or offered;
+        # "rejected calls for aid", "rejected an offer to host a summit": the object's own
+        # complements say what was rejected
+        starts += [c for c in token.children if c.dep_ == "dobj"]
+        starts += [
+            g
+            for c in token.children
+            if c.dep_ == "dobj"
+            for g in c.children
+            if g.dep_ in ("prep", "acl", "relcl")
+        ]
         starts += [
             g
             for c in token.children
@@ -474,6 +527,19 @@ def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tupl
     return code, negated
 
 
+def _nearby(token: Token) -> bool:
+    """Return whether the target search may descend into a dependent.
+
+    Adverbial clauses only when they state a condition ("unless Baghdad accepts"),
+    not a concurrent event ("while UN inspectors said").
+    """
+    if token.dep_ == "advcl":
+        return any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless", "until") for c in token.children
+        )
+    return token.dep_ in _NEARBY_DEPS
+
+
 def _possessor(noun: Token) -> Token | None:
     """Return the possessor of a noun, also when it sits on a compound ("Russia's Baikonur lease")."""
     for child in noun.children:
@@ -491,7 +557,7 @@ def _has_complement(token: Token, predicate: Predicate) -> bool:
     """Return whether a complement-taking word has an infinitive or noun complement."""
     if predicate.pos == "NOUN":
         return True
-    return any(child.dep_ == "xcomp" for child in token.children)
+    return any(child.dep_ in ("xcomp", "dobj") for child in token.children)
 
 
 def _mentions_mutuality(token: Token) -> bool:
