@@ -19,7 +19,10 @@ from thucydides.records import (
     CodedArticle,
     Event,
     Evidence,
+    Location,
     Modality,
+    Place,
+    Quote,
     Rejection,
     RejectReason,
 )
@@ -150,12 +153,24 @@ def test_add_and_readd_is_idempotent(tmp_path: Path, corpus: list[CodedArticle])
         assert not store.has_article(first.article.content_hash)
         assert store.add_article(first.article, first.events) is True
         assert store.has_article(first.article.content_hash)
-        assert store.counts() == {"articles": 1, "events": 2, "rejections": 0}
+        assert store.counts() == {
+            "articles": 1,
+            "events": 2,
+            "rejections": 0,
+            "places": 0,
+            "quotes": 0,
+        }
         assert store.add_article(first.article, first.events) is False
         # Same text under another id is still the same article.
         renamed = replace(first.article, article_id="other-id")
         assert store.add_article(renamed, ()) is False
-        assert store.counts() == {"articles": 1, "events": 2, "rejections": 0}
+        assert store.counts() == {
+            "articles": 1,
+            "events": 2,
+            "rejections": 0,
+            "places": 0,
+            "quotes": 0,
+        }
 
 
 def test_round_trip_through_a_reopened_file(tmp_path: Path, corpus: list[CodedArticle]) -> None:
@@ -164,7 +179,13 @@ def test_round_trip_through_a_reopened_file(tmp_path: Path, corpus: list[CodedAr
         assert store.add_articles(corpus) == [True, True]
     with EventStore(path, read_only=True) as store:
         events = store.events()
-        assert store.counts() == {"articles": 2, "events": 3, "rejections": 0}
+        assert store.counts() == {
+            "articles": 2,
+            "events": 3,
+            "rejections": 0,
+            "places": 0,
+            "quotes": 0,
+        }
     assert events == sorted(
         _all_events(corpus), key=lambda e: (e.date is None, e.date or "", e.article_id)
     )
@@ -191,7 +212,13 @@ def test_duplicate_event_ids_are_skipped_not_errors(
     with EventStore(tmp_path / "events.duckdb") as store:
         store.add_article(first.article, first.events)
         assert store.add_article(second.article, [clash]) is True
-        assert store.counts() == {"articles": 2, "events": 2, "rejections": 0}
+        assert store.counts() == {
+            "articles": 2,
+            "events": 2,
+            "rejections": 0,
+            "places": 0,
+            "quotes": 0,
+        }
         assert store.events(article_id="a2") == []
         assert [e.event_id for e in store.events(article_id="a1")] == ["a1-0-0", "a1-1-0"]
     assert "already stored" in caplog.text
@@ -233,7 +260,13 @@ def test_rejections_are_recorded_every_time(tmp_path: Path) -> None:
         store.add_rejection(empty)
         store.add_rejections([bad, empty])
         assert store.rejections() == [empty, bad, empty]
-        assert store.counts() == {"articles": 0, "events": 0, "rejections": 3}
+        assert store.counts() == {
+            "articles": 0,
+            "events": 0,
+            "rejections": 3,
+            "places": 0,
+            "quotes": 0,
+        }
     with duckdb.connect(str(path), read_only=True) as conn:
         rows = conn.execute(
             "SELECT reason, run_id, rejected_at IS NOT NULL FROM rejections"
@@ -322,7 +355,13 @@ def test_bad_record_dates_and_mismatched_events_write_nothing(
             store.add_article(replace(first.article, published="2024-02-30"), first.events)
         with pytest.raises(StoreError, match="belongs to article 'a2'"):
             store.add_article(first.article, second.events)
-        assert store.counts() == {"articles": 0, "events": 0, "rejections": 0}
+        assert store.counts() == {
+            "articles": 0,
+            "events": 0,
+            "rejections": 0,
+            "places": 0,
+            "quotes": 0,
+        }
 
 
 def test_locked_file_names_the_problem(tmp_path: Path) -> None:
@@ -347,3 +386,27 @@ def test_locked_file_names_the_problem(tmp_path: Path) -> None:
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait(timeout=30)
+
+
+def test_places_quotes_and_event_locations_round_trip(
+    tmp_path: Path, corpus: list[CodedArticle]
+) -> None:
+    first = corpus[0]
+    moscow = Location("Moscow", "RUS", "Moscow", 55.75, 37.62, 524901, "city", "P")
+    event = replace(first.events[0], location=moscow, future=True)
+    place = Place(first.article.article_id, "Moscow", 0, 6, moscow, "gazetteer: capital")
+    quote = Quote(first.article.article_id, "We agreed.", 10, 20, "direct", event.source, "he")
+    unattributed = Quote(first.article.article_id, "Nothing.", 30, 38, "direct", None, None)
+    coded = replace(
+        first, events=(event, *first.events[1:]), places=(place,), quotes=(quote, unattributed)
+    )
+    with EventStore(tmp_path / "ctx.duckdb") as store:
+        assert store.add_articles([coded]) == [True]
+    with EventStore(tmp_path / "ctx.duckdb", read_only=True) as store:
+        stored = {e.event_id: e for e in store.events()}
+        assert stored[event.event_id] == event
+        assert store.places() == [place]
+        assert store.places(country="KAZ") == []
+        assert store.quotes() == [quote, unattributed]
+        assert store.quotes(speaker="he") == [quote]
+        assert store.counts()["places"] == 1 and store.counts()["quotes"] == 2

@@ -5,7 +5,7 @@ The file is an ordinary DuckDB database that R (``duckdb::dbConnect``), pandas
 Codes are VARCHAR, so leading zeros survive ("042"); dates are DATE; the
 ``coded_at`` and ``rejected_at`` times are TIMESTAMP in UTC.
 
-Tables (schema version 1)
+Tables (schema version 2)
 -------------------------
 ``meta``
     ``key``, ``value``: ``schema_version`` (this layout's number) and ``created_at``.
@@ -51,6 +51,23 @@ Tables (schema version 1)
     ``goldstein_table``, ``quad_class_scheme``  which ontology tables the
                       ``goldstein`` and ``quad_class`` values come from
 
+    ``location_*``    where the event happened: ``name``, ``country`` (ISO3),
+                      ``admin1``, ``lat``, ``lon``, ``geonames_id``, ``precision``
+                      (site, city, admin1, country, region), ``feature_class``;
+                      all NULL when the text does not say
+    ``future``        true for planned or announced events (dated after the article)
+
+``places`` (one row per toponym in an article)
+    ``article_id``, ``content_hash``, ``text`` (the words), ``start``/``end``
+    (offsets in ``articles.text``), the location fields as in ``events``
+    without the prefix, ``reason`` (how it was resolved)
+
+``quotes`` (one row per direct quote or reported statement)
+    ``article_id``, ``content_hash``, ``kind`` (direct, indirect), ``text`` (the
+    quoted words), ``start``/``end``, ``speaker_words`` (the words naming the
+    speaker) and ``speaker_*`` actor columns as for events (NULL when the
+    speaker could not be resolved)
+
 ``rejections`` (one row per input that could not be coded; never deduplicated)
     ``origin``, ``reason`` (empty, binary, encoding, too_large, malformed,
     unreadable, duplicate, not_english), ``detail`` (the message), ``content_hash``
@@ -64,7 +81,6 @@ threads.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 import re
@@ -72,124 +88,40 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Self
 
 import duckdb
 
 from thucydides.errors import ConfigError, StoreError
-from thucydides.records import (
-    Actor,
-    Article,
-    CodedArticle,
-    Event,
-    Evidence,
-    Modality,
-    Rejection,
-    RejectReason,
+from thucydides.records import Article, CodedArticle, Event, Place, Quote, Rejection, RejectReason
+from thucydides.store.schema import (
+    ARTICLE_COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_ORDER,
+    EVENT_SELECT,
+    FETCH_ROWS,
+    PLACE_COLUMNS,
+    QUOTE_COLUMNS,
+    REJECTION_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES,
+    article_row,
+    base_type,
+    check_article,
+    event_from_row,
+    event_row,
+    option_date,
+    place_from_row,
+    place_row,
+    quote_from_row,
+    quote_row,
 )
 
 __all__ = ["SCHEMA_VERSION", "EventStore"]
 
 logger = logging.getLogger(__name__)
 
-#: Version of the table layout described in this module's docstring.
-SCHEMA_VERSION: Final = 1
-
-# (column, DuckDB type) for every table, in table order: the single source for both
-# CREATE TABLE and INSERT.
-_ARTICLE_COLUMNS: Final = (
-    ("content_hash", "VARCHAR PRIMARY KEY"),
-    ("article_id", "VARCHAR NOT NULL"),
-    ("title", "VARCHAR"),
-    ("url", "VARCHAR"),
-    ("publisher", "VARCHAR"),
-    ("published", "DATE"),
-    ("origin", "VARCHAR"),
-    ("lang", "VARCHAR NOT NULL"),
-    ("text", "VARCHAR NOT NULL"),
-    ("n_chars", "INTEGER NOT NULL"),
-    ("n_events", "INTEGER NOT NULL"),
-    ("coded_at", "TIMESTAMP NOT NULL"),
-    ("run_id", "VARCHAR NOT NULL"),
-)
-
-
-# Actor field -> DuckDB type; each actor becomes source_<field> and target_<field> columns.
-_ACTOR_FIELDS: Final = {
-    "text": "VARCHAR",
-    "code": "VARCHAR",
-    "country": "VARCHAR",
-    "sectors": "VARCHAR[]",
-    "name": "VARCHAR",
-    "start": "INTEGER",
-    "end": "INTEGER",
-    "reason": "VARCHAR",
-}
-# events column -> Evidence field.
-_EVIDENCE_FIELDS: Final = {
-    "sentence": "sentence",
-    "trigger": "trigger",
-    "trigger_start": "start",
-    "trigger_end": "end",
-    "sentence_start": "sentence_start",
-    "sentence_end": "sentence_end",
-}
-
-
-def _actor_columns(side: str, *, required: bool) -> tuple[tuple[str, str], ...]:
-    """Return the flattened columns of one actor (``source`` or ``target``)."""
-    not_null = " NOT NULL" if required else ""
-    return tuple(
-        (f"{side}_{name}", kind + ("" if name in ("country", "name") else not_null))
-        for name, kind in _ACTOR_FIELDS.items()
-    )
-
-
-_EVENT_COLUMNS: Final = (
-    ("event_id", "VARCHAR PRIMARY KEY"),
-    ("article_id", "VARCHAR NOT NULL"),
-    ("content_hash", "VARCHAR NOT NULL"),
-    ("sentence_index", "INTEGER NOT NULL"),
-    ("date", "DATE"),
-    *_actor_columns("source", required=True),
-    *_actor_columns("target", required=False),
-    ("cameo_code", "VARCHAR NOT NULL"),
-    ("cameo_root", "VARCHAR NOT NULL"),
-    ("cameo_name", "VARCHAR NOT NULL"),
-    ("plover_type", "VARCHAR"),
-    ("quad_class", "INTEGER NOT NULL"),
-    ("goldstein", "DOUBLE NOT NULL"),
-    ("negated", "BOOLEAN NOT NULL"),
-    ("modality", "VARCHAR NOT NULL"),
-    ("sentence", "VARCHAR NOT NULL"),
-    ("trigger", "VARCHAR NOT NULL"),
-    *((name, "INTEGER NOT NULL") for name in tuple(_EVIDENCE_FIELDS)[2:]),
-    ("goldstein_table", "VARCHAR NOT NULL"),
-    ("quad_class_scheme", "VARCHAR NOT NULL"),
-)
-
-_REJECTION_COLUMNS: Final = (
-    ("origin", "VARCHAR NOT NULL"),
-    ("reason", "VARCHAR NOT NULL"),
-    ("detail", "VARCHAR NOT NULL"),
-    ("content_hash", "VARCHAR"),
-    ("rejected_at", "TIMESTAMP NOT NULL"),
-    ("run_id", "VARCHAR NOT NULL"),
-)
-
-_TABLES: Final = {
-    "articles": _ARTICLE_COLUMNS,
-    "events": _EVENT_COLUMNS,
-    "rejections": _REJECTION_COLUMNS,
-}
-
-_EVENT_NAMES: Final = tuple(name for name, _ in _EVENT_COLUMNS)
-_EVENT_SELECT: Final = ", ".join(f'"{name}"' for name in _EVENT_NAMES)
-_EVENT_ORDER: Final = '"date", "article_id", "sentence_index", "event_id"'
-_FETCH_ROWS: Final = 1000
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DAMAGED: Final = "the file is damaged or was not written by Thucydides"
 
 
 class EventStore:
@@ -274,7 +206,7 @@ class EventStore:
         """Create the tables in a new file, or check that an existing file has our layout."""
         tables = {row[0] for row in self._fetch("SELECT table_name FROM duckdb_tables()")}
         if "meta" not in tables:
-            if tables & set(_TABLES):
+            if tables & set(TABLES):
                 raise StoreError(
                     f"{self.path} has tables {sorted(tables)} but no Thucydides meta table, "
                     "so it is not an event store; pass a new file name"
@@ -304,7 +236,7 @@ class EventStore:
     def _create_schema(self) -> None:
         """Create the meta, articles, events and rejections tables in one transaction."""
         statements = ["CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"]
-        for table, columns in _TABLES.items():
+        for table, columns in TABLES.items():
             body = ", ".join(f'"{name}" {kind}' for name, kind in columns)
             statements.append(f"CREATE TABLE {table} ({body})")
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -368,13 +300,15 @@ class EventStore:
         """
         self._check_writable("add articles")
         for item in coded:
-            _check_article(item.article, item.events)
+            check_article(item.article, item.events)
         with self._transaction("store articles in") as conn:
             wanted = list(dict.fromkeys(item.article.content_hash for item in coded))
             stored = self._existing(conn, "articles", "content_hash", wanted)
             added: list[bool] = []
             article_rows: list[tuple[Any, ...]] = []
             event_rows: list[tuple[Any, ...]] = []
+            place_rows: list[tuple[Any, ...]] = []
+            quote_rows: list[tuple[Any, ...]] = []
             new_events = self._new_events(conn, coded, stored)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             for item in coded:
@@ -384,13 +318,17 @@ class EventStore:
                     continue
                 stored.add(article.content_hash)
                 rows = [
-                    _event_row(e, article.content_hash) for e in new_events[article.content_hash]
+                    event_row(e, article.content_hash) for e in new_events[article.content_hash]
                 ]
-                article_rows.append(_article_row(article, len(rows), now, self.run_id))
+                article_rows.append(article_row(article, len(rows), now, self.run_id))
                 event_rows.extend(rows)
+                place_rows.extend(place_row(p, article.content_hash) for p in item.places)
+                quote_rows.extend(quote_row(q, article.content_hash) for q in item.quotes)
                 added.append(True)
-            _insert(conn, "articles", _ARTICLE_COLUMNS, article_rows)
-            _insert(conn, "events", _EVENT_COLUMNS, event_rows)
+            _insert(conn, "articles", ARTICLE_COLUMNS, article_rows)
+            _insert(conn, "events", EVENT_COLUMNS, event_rows)
+            _insert(conn, "places", PLACE_COLUMNS, place_rows)
+            _insert(conn, "quotes", QUOTE_COLUMNS, quote_rows)
         logger.debug(
             "stored %d of %d articles and %d events in %s",
             len(article_rows),
@@ -442,7 +380,7 @@ class EventStore:
             for r in rejections
         ]
         with self._transaction("record rejections in") as conn:
-            _insert(conn, "rejections", _REJECTION_COLUMNS, rows)
+            _insert(conn, "rejections", REJECTION_COLUMNS, rows)
 
     # --- reading --------------------------------------------------------------------
 
@@ -505,14 +443,14 @@ class EventStore:
         for name, value, op in (("since", since, ">="), ("until", until, "<=")):
             if value is not None:
                 clauses.append(f'"date" {op} ?')
-                params.append(_option_date(name, value))
+                params.append(option_date(name, value))
         if article_id is not None:
             clauses.append("article_id = ?")
             params.append(article_id)
-        sql = f"SELECT {_EVENT_SELECT} FROM events"
+        sql = f"SELECT {EVENT_SELECT} FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        sql += f" ORDER BY {_EVENT_ORDER}"
+        sql += f" ORDER BY {EVENT_ORDER}"
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
                 raise ConfigError(f"limit must be a whole number of events >= 0, got {limit!r}")
@@ -526,13 +464,43 @@ class EventStore:
         cursor = self._connection().cursor()
         try:
             cursor.execute(sql, params)
-            while rows := cursor.fetchmany(_FETCH_ROWS):
+            while rows := cursor.fetchmany(FETCH_ROWS):
                 for row in rows:
-                    yield _event_from_row(row)
+                    yield event_from_row(row)
         except duckdb.Error as exc:
             raise StoreError(f"cannot read events from {self.path}: {exc}") from exc
         finally:
             cursor.close()
+
+    def places(self, *, article_id: str | None = None, country: str | None = None) -> list[Place]:
+        """Return stored toponyms, by article and position; filter by article id or ISO3 country."""
+        clauses, params = [], []
+        for column, value in (("article_id", article_id), ("country", country)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        names = ", ".join(f'"{name}"' for name, _ in PLACE_COLUMNS)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._fetch(
+            f'SELECT {names} FROM places{where} ORDER BY article_id, "start"', params
+        )
+        return [place_from_row(row) for row in rows]
+
+    def quotes(self, *, speaker: str | None = None, article_id: str | None = None) -> list[Quote]:
+        """Return stored quotes; ``speaker`` matches the speaker's name or words, case-insensitively."""
+        clauses, params = [], []
+        if speaker is not None:
+            clauses.append("(speaker_name ILIKE ? OR speaker_words ILIKE ? OR speaker_code = ?)")
+            params += [f"%{speaker}%", f"%{speaker}%", speaker]
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        names = ", ".join(f'"{name}"' for name, _ in QUOTE_COLUMNS)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._fetch(
+            f'SELECT {names} FROM quotes{where} ORDER BY article_id, "start"', params
+        )
+        return [quote_from_row(row) for row in rows]
 
     def rejections(self) -> list[Rejection]:
         """Return every recorded rejection, oldest first."""
@@ -544,8 +512,8 @@ class EventStore:
         ]
 
     def counts(self) -> dict[str, int]:
-        """Return the number of stored articles, events and rejections."""
-        tables = ("articles", "events", "rejections")
+        """Return the number of stored articles, events, rejections, places and quotes."""
+        tables = ("articles", "events", "rejections", "places", "quotes")
         sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in tables)
         (row,) = self._fetch(sql)
         return {table: int(n) for table, n in zip(tables, row, strict=True)}
@@ -620,120 +588,8 @@ def _insert(
     if not rows:
         return
     names = ", ".join(f'"{name}"' for name, _ in columns)
-    values = ", ".join(f"unnest(?::{_base_type(kind)}[])" for _, kind in columns)
+    values = ", ".join(f"unnest(?::{base_type(kind)}[])" for _, kind in columns)
     params = [list(column) for column in zip(*rows, strict=True)]
     # Plain INSERT: callers drop rows whose key is stored first, inside the same transaction
     # (INSERT OR IGNORE would do the same but makes every insert about twice as slow).
     conn.execute(f"INSERT INTO {table} ({names}) SELECT {values}", params)
-
-
-def _base_type(kind: str) -> str:
-    """Return the bare DuckDB type of a column definition ("VARCHAR NOT NULL" -> "VARCHAR")."""
-    return kind.split(" ", 1)[0]
-
-
-def _parse_date(value: object) -> dt.date | None:
-    """Return a YYYY-MM-DD string as a date, or None when it is not one."""
-    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _to_date(value: str | None, what: str) -> dt.date | None:
-    """Parse a record's YYYY-MM-DD date (or None), raising StoreError naming ``what`` if malformed."""
-    if value is None:
-        return None
-    parsed = _parse_date(value)
-    if parsed is None:
-        raise StoreError(
-            f"{what} has date {value!r}, which is not a YYYY-MM-DD date; fix it before storing"
-        )
-    return parsed
-
-
-def _option_date(name: str, value: str) -> dt.date:
-    """Parse a ``since``/``until`` option, raising ConfigError when it is not YYYY-MM-DD."""
-    parsed = _parse_date(value)
-    if parsed is None:
-        raise ConfigError(
-            f"{name} must be a date written YYYY-MM-DD, got {value!r} (e.g. 2024-03-05)"
-        )
-    return parsed
-
-
-def _check_article(article: Article, events: Sequence[Event]) -> None:
-    """Raise StoreError if the article or its events cannot be stored as they are."""
-    _to_date(article.published, f"article {article.article_id!r}")
-    for event in events:
-        if event.article_id != article.article_id:
-            raise StoreError(
-                f"event {event.event_id!r} belongs to article {event.article_id!r}, not "
-                f"{article.article_id!r}; store each article with its own events"
-            )
-        _to_date(event.date, f"event {event.event_id!r}")
-
-
-def _article_row(article: Article, n_events: int, now: dt.datetime, run_id: str) -> tuple[Any, ...]:
-    """Return the ``articles`` row of an article, in column order."""
-    return (
-        article.content_hash,
-        article.article_id,
-        article.title,
-        article.url,
-        article.publisher,
-        _to_date(article.published, f"article {article.article_id!r}"),
-        article.origin,
-        article.lang,
-        article.text,
-        len(article.text),
-        n_events,
-        now,
-        run_id,
-    )
-
-
-def _event_row(event: Event, content_hash: str) -> tuple[Any, ...]:
-    """Return the ``events`` row of an event, in column order."""
-    values: dict[str, Any] = {
-        "content_hash": content_hash,
-        "date": _to_date(event.date, f"event {event.event_id!r}"),
-        "modality": str(event.modality),
-    }
-    for side in ("source", "target"):
-        actor = getattr(event, side)
-        for name in _ACTOR_FIELDS:
-            value = None if actor is None else getattr(actor, name)
-            values[f"{side}_{name}"] = list(value) if isinstance(value, tuple) else value
-    for column, name in _EVIDENCE_FIELDS.items():
-        values[column] = getattr(event.evidence, name)
-    return tuple(values[c] if c in values else getattr(event, c) for c in _EVENT_NAMES)
-
-
-def _event_from_row(row: Sequence[Any]) -> Event:
-    """Rebuild an Event from an ``events`` row selected in column order."""
-    values = dict(zip(_EVENT_NAMES, row, strict=True))
-    actors: dict[str, Actor | None] = {}
-    for side in ("source", "target"):
-        fields = {name: values[f"{side}_{name}"] for name in _ACTOR_FIELDS}
-        if fields["code"] is None:
-            actors[side] = None
-        else:
-            fields["sectors"] = tuple(fields["sectors"] or ())
-            actors[side] = Actor(**fields)
-    source = actors["source"]
-    if source is None:
-        raise StoreError(f"event {values['event_id']!r} has no source actor; {_DAMAGED}")
-    evidence = Evidence(**{name: values[column] for column, name in _EVIDENCE_FIELDS.items()})
-    kwargs = {f.name: values[f.name] for f in dataclasses.fields(Event) if f.name in values}
-    date = values["date"]
-    kwargs.update(
-        date=date.isoformat() if date is not None else None,
-        modality=Modality(values["modality"]),
-        source=source,
-        target=actors["target"],
-        evidence=evidence,
-    )
-    return Event(**kwargs)
