@@ -6,6 +6,7 @@ stderr, so ``thucydides code ... --format jsonl | jq`` sees nothing but events.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import sys
@@ -26,7 +27,7 @@ from thucydides import __version__
 from thucydides.config import Settings
 from thucydides.errors import ThucydidesError
 from thucydides.ingest import read_inputs
-from thucydides.output import write_csv, write_jsonl
+from thucydides.output import QUOTE_FIELDS, quote_row, write_csv, write_jsonl
 from thucydides.pipeline import Coder, make_article
 from thucydides.records import Actor, Article, CodedArticle, Event, Rejection
 from thucydides.store import EventStore
@@ -286,6 +287,49 @@ def events(
         write_csv(found, sys.stdout)
     else:
         Console().print(_table(found, title=f"{len(found)} events in {settings.db}"))
+
+
+# -- quotes --------------------------------------------------------------------------------
+
+
+@app.command()
+def quotes(
+    db: DbOption = None,
+    speaker: Annotated[
+        str | None,
+        typer.Option("--speaker", help="Speaker name, words or actor code (case-insensitive)."),
+    ] = None,
+    article: Annotated[str | None, typer.Option("--article", help="Only this article id.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List stored quotes (direct and reported speech) with their speakers."""
+    settings = Settings.load(db=str(db) if db else None)
+    if not Path(settings.db).exists():
+        err.print(
+            f"[bold red]error:[/] no database at {escape(settings.db)}; run `thucydides code ...` first, or pass --db"
+        )
+        raise typer.Exit(code=2)
+    try:
+        with EventStore(settings.db, read_only=True) as store:
+            found = store.quotes(speaker=speaker, article_id=article)
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    rows = [quote_row(quote) for quote in found]
+    if fmt is Format.jsonl:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(QUOTE_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=f"{len(found)} quotes in {settings.db}", show_lines=True)
+        for column in ("article", "speaker", "kind", "quote"):
+            table.add_column(column)
+        for row in rows:
+            who = f"[bold]{row['speaker_code'] or '?'}[/]\n{escape(row['speaker_name'] or row['speaker_words'] or '')}"
+            table.add_row(escape(row["article_id"]), who, row["kind"], escape(row["text"]))
+        Console().print(table)
 
 
 # -- actors --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from thucydides.records import Event
+from thucydides.records import Event, Quote
 
 FORMATS = ("jsonl", "csv", "table")
 
@@ -71,3 +71,25 @@ def write_csv(events: Iterable[Event], stream: TextIO, *, header: bool = True) -
         writer.writerow(flat_row(event))
         count += 1
     return count
+
+
+QUOTE_FIELDS = (
+    "article_id", "kind", "text", "start", "end",
+    "speaker_words", "speaker_code", "speaker_country", "speaker_name",
+)  # fmt: skip
+
+
+def quote_row(quote: Quote) -> dict[str, Any]:
+    """Return one quote as a flat row (the columns of :data:`QUOTE_FIELDS`)."""
+    speaker = quote.speaker
+    return {
+        "article_id": quote.article_id,
+        "kind": quote.kind,
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "speaker_words": quote.speaker_text,
+        "speaker_code": speaker.code if speaker else None,
+        "speaker_country": speaker.country if speaker else None,
+        "speaker_name": speaker.name if speaker else None,
+    }

@@ -24,12 +24,13 @@ from thucydides import ontology
 from thucydides.actors.knowledge import KnowledgeBase, builtin_knowledge
 from thucydides.actors.mentions import MentionIndex
 from thucydides.actors.resolve import DocumentResolver
+from thucydides.context.quotes import QuoteFinder
 from thucydides.errors import ConfigError
 from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
 from thucydides.ingest.checks import content_hash
 from thucydides.nlp import DEFAULT_MODEL, load_pipeline
-from thucydides.records import Actor, Article, CodedArticle, Event, Evidence
+from thucydides.records import Actor, Article, CodedArticle, Event, Evidence, Quote
 from thucydides.segment import Block, segment
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class Coder:
         self.batch_size = batch_size
         self._nlp: Language | None = None
         self._index: MentionIndex | None = None
+        self._quotes = QuoteFinder()
 
     @property
     def nlp(self) -> Language:
@@ -174,6 +176,7 @@ class Coder:
         article = job.article
         resolver = DocumentResolver(self.index, date=job.date)
         events: list[Event] = []
+        quotes: list[Quote] = []
         sentence_index = 0
         for block, doc in zip(job.blocks, docs, strict=True):
             resolver.start_block(doc[:], base=block.start)
@@ -196,7 +199,10 @@ class Coder:
                         )
                     )
                 sentence_index += 1
-        return CodedArticle(article, tuple(events))
+            quotes.extend(
+                self._quotes.find(doc, resolver, article_id=article.article_id, base=block.start)
+            )
+        return CodedArticle(article, tuple(events), quotes=tuple(quotes))
 
     def _event(
         self,

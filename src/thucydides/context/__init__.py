@@ -1,0 +1,1 @@
+"""Context of an event beyond its trigger: when it happened (dates) and who said it (quotes)."""
