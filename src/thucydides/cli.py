@@ -64,6 +64,14 @@ ModelOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ActorsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--actors",
+        help="Actor dictionary to layer over the built-in knowledge (PETRARCH/TABARI actors "
+        "or agents, CountryInfo.txt); repeatable, later files win.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -92,6 +100,24 @@ def main(
     )
 
 
+def _coder(settings: Settings, actors: list[Path] | None = None) -> Coder:
+    """Build the Coder a command asks for, with any user dictionaries layered in."""
+    knowledge = None
+    if actors:
+        from thucydides.actors.importers import layered_knowledge
+
+        knowledge = layered_knowledge(actors)
+        err.print(
+            f"[dim]layered {len(actors)} actor dictionary file(s) over the built-in knowledge[/]"
+        )
+    return Coder(
+        model=settings.model,
+        goldstein_table=settings.goldstein_table,
+        quad_class_scheme=settings.quad_class,
+        knowledge=knowledge,
+    )
+
+
 def _fail(exc: ThucydidesError) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(str(exc))}")
     return typer.Exit(code=2)
@@ -110,16 +136,12 @@ def demo(db: DbOption = None, model: ModelOption = None) -> None:
         .read_text(encoding="utf-8")
     )
     try:
-        coder = Coder(
-            model=settings.model,
-            goldstein_table=settings.goldstein_table,
-            quad_class_scheme=settings.quad_class,
-        )
+        coder = _coder(settings)
         coded = coder.code_article(
             make_article(text, article_id="demo-modi-tokyo", origin="thucydides demo")
         )
         with EventStore(settings.db) as store:
-            added = store.add_article(coded.article, coded.events)
+            [added] = store.add_articles([coded])
     except ThucydidesError as exc:
         raise _fail(exc) from exc
     Console().print(
@@ -161,6 +183,7 @@ def code(
     quad_class: Annotated[
         str | None, typer.Option("--quad-class", help="QuadClass scheme: gdelt or textbook.")
     ] = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Code news articles into events, store them, and print them."""
     settings = Settings.load(
@@ -170,11 +193,7 @@ def code(
     rejected: list[Rejection] = []
     n_events = 0
     try:
-        coder = Coder(
-            model=settings.model,
-            goldstein_table=settings.goldstein_table,
-            quad_class_scheme=settings.quad_class,
-        )
+        coder = _coder(settings, actors)
         with ExitStack() as stack:
             store = stack.enter_context(EventStore(settings.db))
             stream: TextIO = (
@@ -348,6 +367,7 @@ def actors_resolve(
         ),
     ] = None,
     model: ModelOption = None,
+    actors: ActorsOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON lines instead of a table.")
     ] = False,
@@ -357,7 +377,7 @@ def actors_resolve(
     if text == "-":
         text = sys.stdin.read()
     try:
-        found = Coder(model=settings.model).actors(text, date=date)
+        found = _coder(settings, actors).actors(text, date=date)
     except ThucydidesError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -309,15 +309,21 @@ class DocumentResolver:
                 actor = self._former_officeholder(span)
             if tenure is not None:
                 code = tenure.code or tenure.country + "GOV"
+                country = tenure.country or None
+                sectors = _sectors_of(code) if country and code.startswith(country) else ()
                 actor = Actor(
                     span.text,
                     code,
-                    tenure.country,
-                    ("GOV",),
+                    country,
+                    sectors,
                     tenure.name,
                     0,
                     0,
-                    f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}",
+                    (
+                        f"user dictionary: {tenure.name} is {code} {when}"
+                        if tenure.role == "dictionary"
+                        else f"leaders table: {tenure.name}, {tenure.role} of {tenure.country} {when}"
+                    ),
                 )
         if actor is None:
             if len(span) > 1:  # a bare surname must not overwrite the full name seen before
