@@ -90,6 +90,11 @@ class SentenceCoder:
             if predicate is not None:
                 found.append((token, predicate))
         consumed: set[int] = set()
+        for token, predicate in found:  # "suspended aid" is one event, not also "aid"
+            if predicate.particle is not None:
+                child = particle_child(token, predicate.particle)
+                if child is not None and child.i != token.i:
+                    consumed.add(child.i)
         findings: list[Finding] = []
         for token, predicate in found:
             if predicate.frame == "say":
@@ -116,7 +121,10 @@ class SentenceCoder:
             lemmas.insert(0, token.lower_)
         for lemma in lemmas:
             for predicate in self.lexicon.lookup(lemma, pos):
-                if predicate.particle is None or _has_particle(token, predicate.particle):
+                if (
+                    predicate.particle is None
+                    or particle_child(token, predicate.particle) is not None
+                ):
                     return predicate
         return None
 
@@ -210,6 +218,10 @@ class SentenceCoder:
         ):
             modality = Modality.INTENT
         code, negated_after = modal_code(code, predicate.frame, modality, negated)
+        if code == "140" and all("GOV" in s.sectors for s in sources):
+            code = (
+                "114"  # a government that "protests" complains officially; it does not demonstrate
+            )
         reverse = predicate.reverse
         if reverse is not None:
             reverse = modal_code(reverse, predicate.frame, modality, negated)[0]
@@ -329,6 +341,8 @@ class SentenceCoder:
         ):  # "provided 25,000 tons of aid"
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
+                if self.match(head) is not None and not self._consult_noun(token):
+                    return ()  # "condemned the attack": the attack is not the condemner's
                 sources = self._sources(head)
                 if sources:
                     return sources
@@ -451,6 +465,13 @@ class SentenceCoder:
     ) -> tuple[Token, Predicate] | None:
         """Return the first lexicon event inside a complement, consuming the words searched."""
         starts = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl")]
+        if predicate.frame in ("intent", "threaten") and not starts:
+            # "have sworn to fight": the parser often hangs the infinitive as a purpose clause
+            starts = [
+                c
+                for c in token.children
+                if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)
+            ]
         # "demanded a truce", "offered aid": the object is what is demanded or offered;
         # "rejected calls for aid", "rejected an offer to host a summit": the object's own
         # complements say what was rejected
@@ -565,16 +586,31 @@ def _mentions_mutuality(token: Token) -> bool:
     return any(t.lower_ in ("bilateral", "mutual", "joint", "each", "both") for t in token.subtree)
 
 
-def _has_particle(token: Token, particle: str) -> bool:
-    last = particle.split()[-1]
+_PARTICLE_DEPS = frozenset({"prt", "prep", "compound", "amod", "xcomp", "dobj", "nsubjpass"})
+_TIME_ENTITIES = frozenset({"DATE", "TIME"})
+
+
+def particle_child(token: Token, particle: str) -> Token | None:
+    """Return the dependent that completes a multi-word entry, or None if it is absent.
+
+    "call for": a "for" attached to "call"; "impose curfew": "curfew" as object (or
+    passive subject); "martial law": "martial" modifying "law". Every word of the
+    particle must be there ("declare martial law" is not "declared the law void"),
+    and a preposition heading a date is no particle ("insisted on Monday").
+    """
+    words = particle.split()
+    last, before = words[-1], words[:-1]
     for child in token.children:
-        if child.dep_ in ("prt", "prep", "compound", "xcomp", "dobj") and (
-            child.lower_ == last or child.lemma_ == last
-        ):
-            return True
-        if child.dep_ == "xcomp" and any(g.lemma_ == last for g in child.subtree):
-            return True
-    return False
+        if child.dep_ not in _PARTICLE_DEPS or (child.lower_ != last and child.lemma_ != last):
+            continue
+        if child.dep_ == "prep" and any(g.ent_type_ in _TIME_ENTITIES for g in child.children):
+            continue
+        near = {t.lower_ for t in (*child.children, *token.children)} | {
+            t.lemma_ for t in child.children
+        }
+        if all(word in near for word in before):
+            return child
+    return None
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
