@@ -29,6 +29,7 @@ from thucydides.actors.mentions import Match, MentionIndex
 from thucydides.records import Actor
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
 PAIR_NOUNS = frozenset(
     {"side", "sides", "country", "countries", "nation", "nations", "state", "states"}
@@ -59,6 +60,7 @@ class _Memory:
 
     persons: dict[str, Actor]
     unknown: dict[str, str]  # surname → full name of people named but not identified
+    entity_mentions: list[tuple[int, Actor]]  # countries and organisations, for "it"/"its"
     person_mentions: list[tuple[int, Actor]]
     group_mentions: list[tuple[int, tuple[Actor, ...]]]
 
@@ -70,7 +72,7 @@ class DocumentResolver:
         self.kb: KnowledgeBase = index.kb
         self.index = index
         self.date = date
-        self.memory = _Memory({}, {}, [], [])
+        self.memory = _Memory({}, {}, [], [], [])
         self._matches: dict[int, Match] = {}
         self._cache: dict[int, tuple[Actor, ...]] = {}
         self._base = 0
@@ -114,6 +116,13 @@ class DocumentResolver:
                 for actor in actors:
                     if actor.name and actor.sectors:
                         self.memory.person_mentions.append((position, actor))
+                if (
+                    len(actors) == 1
+                    and not actors[0].name
+                    and token.tag_ in ("NNP", "NN")
+                    and token.lower_ not in THING_PRONOUNS
+                ):
+                    self.memory.entity_mentions.append((position, actors[0]))
         return mentions
 
     # -- resolution -------------------------------------------------------------
@@ -141,7 +150,8 @@ class DocumentResolver:
                     if members:
                         return self.resolve(members[0])
         if head.pos_ == "PRON" or (
-            lower in PERSON_PRONOUNS | GROUP_PRONOUNS and head.tag_.startswith("PRP")
+            lower in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS
+            and head.tag_.startswith("PRP")
         ):
             return self._pronoun(head)
         if self._is_pair(head):
@@ -214,6 +224,10 @@ class DocumentResolver:
             for pos, actor in reversed(self.memory.person_mentions):
                 if pos < position:
                     return (self._retext(actor, head, f"pronoun '{head.text}' → {actor.name}"),)
+        elif lower in THING_PRONOUNS and head.dep_ != "expl":
+            for pos, actor in reversed(self.memory.entity_mentions):
+                if pos < position:
+                    return (self._retext(actor, head, f"pronoun '{head.text}' → {actor.text}"),)
         elif lower in GROUP_PRONOUNS:
             for pos, group in reversed(self.memory.group_mentions):
                 if pos < position:

@@ -160,6 +160,9 @@ class SentenceCoder:
             targets = self._objects(token, predicate)
             if not targets and inner is not None:
                 targets = self._sources(inner[0], inherit=False)
+            for clause in token.children:  # "demanded that the DPRK forsake ...": DPRK is asked
+                if not targets and clause.dep_ == "ccomp":
+                    targets = self._sources(clause, inherit=False)
         if not targets:
             targets = self._objects(token, predicate)
         if not targets and inner is not None:
@@ -578,7 +581,10 @@ def _has_complement(token: Token, predicate: Predicate) -> bool:
     """Return whether a complement-taking word has an infinitive or noun complement."""
     if predicate.pos == "NOUN":
         return True
-    return any(child.dep_ in ("xcomp", "dobj") for child in token.children)
+    deps = (
+        ("xcomp", "dobj", "ccomp") if predicate.frame in ("appeal", "demand") else ("xcomp", "dobj")
+    )
+    return any(child.dep_ in deps for child in token.children)
 
 
 def _mentions_mutuality(token: Token) -> bool:
