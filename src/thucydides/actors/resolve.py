@@ -213,6 +213,22 @@ class DocumentResolver:
                     match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"
                 ),
             )
+        return self._named_modifier(head)
+
+    def _named_modifier(self, head: Token) -> tuple[Actor, ...]:
+        """Return the organisation or country named in a noun's modifiers.
+
+        The last resort for a head noun we do not know: "the Taliban religious
+        faction", "the Palestinian Islamic Jihad movement", "al-Qaeda's network".
+        """
+        for child in head.children:
+            if child.dep_ not in ("compound", "poss", "nmod") or child.i > head.i:
+                continue
+            match = self._matches.get(child.i)
+            if match is not None and match.kind == "NAME" and match.actor is not None:
+                span = self._span(child, match)
+                known = match.actor
+                return (self._from_known(known, span, reason=f"'{head.text}' of {known.name}"),)
         return ()
 
     # -- pronouns and groups -----------------------------------------------------

@@ -296,7 +296,11 @@ class SentenceCoder:
             subject = subjects[0]
             if token.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
                 return self.resolver.resolve(token.head)
-            return self.resolver.resolve(subject)
+            actors = self.resolver.resolve(subject)
+            if not actors and self.match(subject) is not None:
+                # "US Predator attacks have killed ...": the attacks' own agent
+                actors = self._modifier_agents(subject)
+            return actors
         if not inherit or token.head is token:
             return ()
         head = token.head
@@ -352,8 +356,22 @@ class SentenceCoder:
         return ()
 
     def _consult_noun(self, token: Token) -> bool:
+        """Return whether a noun is done by whoever takes part in it ("joined the rally").
+
+        Meetings, travel and protests: their subject is the participant even through a
+        preposition ("leaves Moscow following a visit", "converged for a rally").
+        """
         predicate = self.match(token)
-        return predicate is not None and (predicate.travel or predicate.code.startswith("04"))
+        return predicate is not None and (predicate.travel or predicate.code[:2] in ("04", "14"))
+
+    def _modifier_agents(self, noun: Token) -> tuple[Actor, ...]:
+        """Return the actors named in a noun's modifiers ("US" in "US Predator attacks")."""
+        for child in noun.children:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < noun.i:
+                actors = self.resolver.resolve(child) or self._demonym(child)
+                if actors:
+                    return actors
+        return ()
 
     def _demonym(self, token: Token) -> tuple[Actor, ...]:
         """Return the country a demonym adjective names ("Russian" in "Russian attacks")."""
@@ -396,7 +414,12 @@ class SentenceCoder:
         return self._prep_objects(token, predicate)
 
     def _prep_objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
-        for child in token.children:
+        holders = [token]
+        if predicate.particle is not None:  # "imposed sanctions on X": "on" hangs from "sanctions"
+            child = particle_child(token, predicate.particle)
+            if child is not None:
+                holders.append(child)
+        for child in (c for holder in holders for c in holder.children):
             if child.dep_ in ("prep", "dative") and child.lower_ in predicate.preps:
                 actors = self._resolve_all(g for g in child.children if g.dep_ == "pobj")
                 if actors:
@@ -606,7 +629,13 @@ def particle_child(token: Token, particle: str) -> Token | None:
     """
     words = particle.split()
     last, before = words[-1], words[:-1]
-    for child in token.children:
+    # "suspended aid deliveries": the particle may be the object's compound
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    candidates = [
+        *token.children,
+        *(g for o in objects for g in o.children if g.dep_ == "compound"),
+    ]
+    for child in candidates:
         if child.dep_ not in _PARTICLE_DEPS or (child.lower_ != last and child.lemma_ != last):
             continue
         if child.dep_ == "prep" and any(g.ent_type_ in _TIME_ENTITIES for g in child.children):
