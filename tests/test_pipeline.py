@@ -55,12 +55,15 @@ def test_seed_future_trip_to_china(seed_events: list[Event]) -> None:
         for e in seed_events
         if e.target is not None and e.target.country == "CHN" and e.source.code == "KAZGOV"
     ]
-    assert trips and all(e.modality is Modality.FUTURE for e in trips)
+    assert trips and all(e.modality is Modality.FUTURE and e.future for e in trips)
+    assert all(e.cameo_root in ("03", "04") for e in trips)
 
 
 def test_seed_dates_furniture_and_evidence(seed_events: list[Event]) -> None:
     text = SEED.read_text(encoding="utf-8")
-    assert {e.date for e in seed_events} <= {"2002-12-19", "2002-12-20"}
+    visit = [e for e in seed_events if not e.future]
+    assert visit and {e.date for e in visit} <= {"2002-12-19", "2002-12-20"}
+    assert all(e.date is not None and e.date > "2002-12-20" for e in seed_events if e.future)
     for event in seed_events:
         for actor in (event.source, event.target):
             if actor is not None:
@@ -76,7 +79,9 @@ def test_seed_dates_furniture_and_evidence(seed_events: list[Event]) -> None:
 def test_seed_without_date_takes_the_dateline(coder: Coder) -> None:
     text = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt").read_text(encoding="utf-8")
     events = coder.code_text(text)
-    assert events and {e.date for e in events} == {"2002-12-20"}
+    assert events and {e.date for e in events if not e.future} <= {"2002-12-19", "2002-12-20"}
+    china = [e for e in events if e.target is not None and e.target.country == "CHN"]
+    assert china and all(e.future and e.date == "2002-12-27" for e in china)
 
 
 def test_event_ids_are_stable(coder: Coder) -> None:

@@ -24,13 +24,14 @@ from thucydides import ontology
 from thucydides.actors.knowledge import KnowledgeBase, builtin_knowledge
 from thucydides.actors.mentions import MentionIndex
 from thucydides.actors.resolve import DocumentResolver
+from thucydides.context.dates import article_date, resolve_event_date
 from thucydides.context.quotes import QuoteFinder
 from thucydides.errors import ConfigError
 from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
 from thucydides.ingest.checks import content_hash
 from thucydides.nlp import DEFAULT_MODEL, load_pipeline
-from thucydides.records import Actor, Article, CodedArticle, Event, Evidence, Quote
+from thucydides.records import Actor, Article, CodedArticle, Event, Evidence, Modality, Quote
 from thucydides.segment import Block, segment
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class Coder:
 
     def _prepare(self, article: Article) -> _Job:
         blocks, dateline = segment(article.text)
-        date = article.published or (dateline.date if dateline else None)
+        date = article_date(published=article.published, dateline=dateline, default=None)
         return _Job(article, tuple(block for block in blocks if block.kind == "body"), date)
 
     def _finish(self, job: _Job, docs: list[Doc]) -> CodedArticle:
@@ -186,16 +187,21 @@ class Coder:
                     continue
                 resolver.read_sentence(sent)
                 for finding in coder.code(sent):
+                    trigger = doc.char_span(finding.start - block.start, finding.end - block.start)
+                    date, future = resolve_event_date(
+                        sent, anchor=job.date, trigger=trigger.root if trigger is not None else None
+                    )
                     events.append(
                         self._event(
                             article,
-                            job.date,
+                            date,
                             sentence_index,
                             block,
                             sent.start_char,
                             sent.end_char,
                             sent.text,
                             finding,
+                            future=future or finding.modality is Modality.FUTURE,
                         )
                     )
                 sentence_index += 1
@@ -214,6 +220,8 @@ class Coder:
         sent_end: int,
         sentence: str,
         finding: Finding,
+        *,
+        future: bool = False,
     ) -> Event:
         code = ontology.lookup(finding.code)
         target_code = finding.target.code if finding.target else ""
@@ -243,4 +251,5 @@ class Coder:
             ),
             goldstein_table=self.goldstein_table,
             quad_class_scheme=self.quad_class_scheme,
+            future=future,
         )

@@ -1,1 +1,1 @@
-"""Context of an event beyond its trigger: when it happened (dates) and who said it (quotes)."""
+"""Context of an event beyond its trigger: when (dates), where (places), who said so (quotes)."""

@@ -10,6 +10,8 @@ Formats, chosen by file name:
 - ``*.jsonl``: one JSON object per line, ``{"id": ..., "text": ..., "date": ...,
   "title": ..., "url": ..., "publisher": ...}`` (``id`` and ``text`` required).
   Each bad line is rejected on its own, with origin ``"path:LINENO"``.
+- ``*.html``, ``*.htm``, ``*.xhtml``: a web page; trafilatura extracts the main
+  text (no menus or page furniture), title, publisher and publication date.
 - anything else: the whole file is one plain-text article in UTF-8.
 - ``"-"``: standard input, read as bytes, one plain-text article.
 
@@ -43,6 +45,7 @@ from thucydides.ingest.checks import (
     normalise_date,
     sniff_binary,
 )
+from thucydides.ingest.html import HTML_SUFFIXES, read_html
 from thucydides.records import Article, Rejection, RejectReason
 
 __all__ = ["DEFAULT_MAX_BYTES", "STDIN", "read_inputs"]
@@ -150,6 +153,8 @@ def _read_path(
         )
     elif path.suffix.lower() in _JSONL_SUFFIXES:
         yield from _read_jsonl(path, published=published, max_bytes=max_bytes)
+    elif path.suffix.lower() in HTML_SUFFIXES:
+        yield _read_html_file(path, info, published=published, max_bytes=max_bytes)
     else:
         yield _read_text_file(path, info, published=published, max_bytes=max_bytes)
 
@@ -186,6 +191,23 @@ def _read_directory(
             yield from _read_directory(path, published=published, max_bytes=max_bytes, seen=seen)
         else:
             yield from _read_path(path, published=published, max_bytes=max_bytes, walked=True)
+
+
+def _read_html_file(
+    path: Path, info: os.stat_result, *, published: str | None, max_bytes: int
+) -> Article | Rejection:
+    """Return the Article in an HTML page, or the Rejection saying why there is none."""
+    origin = str(path)
+    if stat.S_ISREG(info.st_mode):
+        problem = check_size(info.st_size, max_bytes=max_bytes)
+        if problem is not None:
+            return _reject(origin, problem)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return _unreadable(origin, exc)
+    return read_html(data, origin=origin, default_date=published, max_bytes=max_bytes)
 
 
 def _read_text_file(
