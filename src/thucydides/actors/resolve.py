@@ -50,6 +50,10 @@ NOT_PEOPLE = frozenset(
     {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "GPE", "LOC",
      "NORP", "LANGUAGE", "EVENT", "LAW", "WORK_OF_ART", "FAC", "PRODUCT"}
 )  # fmt: skip
+# nouns that stand for a state when a demonym qualifies them
+STAND_IN_NOUNS = frozenset(
+    {"side", "sides", "delegation", "delegations", "camp", "nation", "state", "republic", "people", "public", "negotiators"}
+)  # fmt: skip
 PAIR_WORDS = frozenset({"two", "both"})
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
@@ -213,7 +217,38 @@ class DocumentResolver:
                     match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"
                 ),
             )
+        if lower in STAND_IN_NOUNS or head.lemma_.lower() in STAND_IN_NOUNS:
+            countries = self._coordinated_countries(head) or self._modifier_countries(head)
+            if countries:  # "the Turkish and Greek sides", "the Iraqi side"
+                start = self._base + head.left_edge.idx
+                text = head.doc[head.left_edge.i : head.i + 1].text
+                return tuple(
+                    Actor(
+                        text,
+                        known.code,
+                        known.country,
+                        (),
+                        None,
+                        start,
+                        start + len(text),
+                        f"'{head.text}' of {known.name}",
+                    )
+                    for known in countries
+                )
         return self._named_modifier(head)
+
+    def _modifier_countries(self, head: Token) -> list[KnownActor]:
+        """Return the country a noun's own modifier names ("the Iraqi side")."""
+        for child in head.children:
+            match = self._matches.get(child.i)
+            if (
+                child.dep_ in ("amod", "compound")
+                and match is not None
+                and match.actor is not None
+                and match.kind in ("NAME", "ADJ")
+            ):
+                return [match.actor]
+        return []
 
     def _named_modifier(self, head: Token) -> tuple[Actor, ...]:
         """Return the organisation or country named in a noun's modifiers.
@@ -543,6 +578,10 @@ class DocumentResolver:
                     owner.country, owner.country, (), owner.country, "country", ""
                 )
                 reason += f" of {owner.name or owner.code}"
+        if country is None and role.kind == "group":
+            country = self._clause_place(head)  # "people blocked streets in Hong Kong"
+            if country is not None:
+                reason += " in the place the clause names"
         if country is None:
             return None
         if country.kind == "organization":
@@ -561,6 +600,25 @@ class DocumentResolver:
             start + len(text),
             f"{reason} + {country.reason}",
         )
+
+    def _clause_place(self, head: Token) -> KnownActor | None:
+        """Return the country of an "in/across/throughout X" phrase on the clause of a subject."""
+        verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
+        if verb is None:
+            return None
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "across", "throughout"):
+                for place in prep.children:
+                    for token in place.subtree:
+                        match = self._matches.get(token.i)
+                        if (
+                            match is not None
+                            and match.kind == "NAME"
+                            and match.actor is not None
+                            and match.actor.kind in ("country", "capital")
+                        ):
+                            return match.actor
+        return None
 
     def _coordinated_countries(self, head: Token) -> list[KnownActor]:
         """Return the countries of coordinated modifiers ("Kazakh and Russian"), in order."""

@@ -154,7 +154,13 @@ class SentenceCoder:
         self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]
     ) -> list[Finding]:
         inner = self._inner_event(token, predicate, consumed)
-        sources = self._sources(token)
+        if predicate.pos == "NOUN":
+            sources = self._noun_sources(token)  # "its demand that Israel ...", "the US offer"
+        else:
+            # "Vietnam is committed to ...", "is prepared to ...": an adjectival passive
+            sources = self._sources(
+                token, raised=not any(c.dep_ == "agent" for c in token.children)
+            )
         targets: tuple[Actor, ...] = ()
         if predicate.frame in ("appeal", "demand"):
             targets = self._objects(token, predicate)
@@ -310,8 +316,8 @@ class SentenceCoder:
                 return self.resolver.resolve(objects[0])
         if token.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp"):
             return self._sources(head, raised=token.dep_ in ("xcomp", "acomp"))
-        if token.dep_ == "relcl":
-            return self.resolver.resolve(head)
+        if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+            return self.resolver.resolve(head)  # "demonstrators protesting the results"
         return ()
 
     def _noun_sources(self, token: Token) -> tuple[Actor, ...]:
@@ -577,12 +583,14 @@ def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tupl
 def _nearby(token: Token) -> bool:
     """Return whether the target search may descend into a dependent.
 
-    Adverbial clauses only when they state a condition ("unless Baghdad accepts"),
-    not a concurrent event ("while UN inspectors said").
+    Adverbial clauses only when they state a condition ("unless Baghdad accepts") or a
+    purpose, not a concurrent event ("while UN inspectors said").
     """
-    if token.dep_ == "advcl":
+    if token.dep_ == "advcl":  # a condition, or a purpose ("opened fire to disperse them")
         return any(
-            c.dep_ == "mark" and c.lower_ in ("if", "unless", "until") for c in token.children
+            (c.dep_ == "mark" and c.lower_ in ("if", "unless", "until"))
+            or (c.dep_ == "aux" and c.lower_ == "to")
+            for c in token.children
         )
     return token.dep_ in _NEARBY_DEPS
 
