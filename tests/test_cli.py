@@ -184,3 +184,15 @@ def test_user_actor_dictionary_is_layered(tmp_path: Path) -> None:
     }
     assert codes_early["John Quincy Adamski"] == "ZZZGOV"
     assert codes_late["John Quincy Adamski"] == "ZZZELI"
+
+
+def test_places_command_prints_resolved_toponyms(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Russian President Vladimir Putin met Kazakh President Nursultan Nazarbayev in Moscow on Friday.\n"
+    )
+    result = run("places", str(story), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    moscow = [r for r in rows if r["text"] == "Moscow"]
+    assert moscow and moscow[0]["country"] == "RUS" and abs(moscow[0]["lat"] - 55.75) < 0.1

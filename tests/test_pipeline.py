@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 
 from tests.support import SEED, shared_file
-from thucydides import Coder, Modality
+from thucydides import Coder, Modality, make_article
 from thucydides.records import Event
 
 pytestmark = pytest.mark.slow
@@ -104,3 +104,29 @@ def test_demo_article(coder: Coder) -> None:
     assert ("INDGOV", "042", "JPN") in triples or ("INDGOV", "042", "JPNGOV") in triples
     assert any(code == "051" and src == "JPNGOV" for src, code, _ in triples)
     assert any(code.startswith("03") for _, code, _ in triples)
+
+
+def test_seed_context_without_a_date(coder: Coder) -> None:
+    text = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt").read_text(encoding="utf-8")
+    coded = coder.code_article(make_article(text))
+    visits = [
+        e
+        for e in coded.events
+        if e.cameo_code == "042" and e.source.code == "KAZGOV" and not e.future
+    ]
+    assert visits
+    for event in visits:
+        assert event.date in ("2002-12-19", "2002-12-20")
+        assert event.location is not None and event.location.name == "Moscow"
+        assert event.location.country == "RUS" and event.location.precision == "city"
+        assert abs(event.location.lat - 55.75) < 0.1 and abs(event.location.lon - 37.62) < 0.1  # type: ignore[operator]
+    china = [e for e in coded.events if e.target is not None and e.target.country == "CHN"]
+    assert china and all(e.future for e in china)
+    direct = [q for q in coded.quotes if q.kind == "direct" and q.speaker is not None]
+    experts = [q for q in direct if q.speaker.name in ("Artem Malgin", "Aleksei Malashenko")]  # type: ignore[union-attr]
+    assert len(experts) >= 5 and all(q.speaker.country == "RUS" for q in experts)  # type: ignore[union-attr]
+    assert all(text[q.start : q.end] == q.text for q in coded.quotes)
+    assert not any(
+        p.text in ("Prague",) for p in coded.places
+    )  # the dateline is not the story's place
+    assert all(text[p.start : p.end] == p.text for p in coded.places)

@@ -10,7 +10,7 @@ import csv
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict
 from enum import StrEnum
@@ -207,9 +207,7 @@ def code(
                     if isinstance(item, Rejection):
                         rejected.append(item)
                         store.add_rejection(item)
-                        err.print(
-                            f"[yellow]rejected[/] {escape(item.origin)}: {item.reason} — {escape(item.detail)}"
-                        )
+                        _report(item)
                     elif store.has_article(item.content_hash):
                         articles[1] += 1
                         err.print(
@@ -306,6 +304,89 @@ def events(
         write_csv(found, sys.stdout)
     else:
         Console().print(_table(found, title=f"{len(found)} events in {settings.db}"))
+
+
+# -- places --------------------------------------------------------------------------------
+
+
+@app.command()
+def places(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, directories, or - for stdin (as for `code`).")
+    ],
+    fmt: FormatOption = Format.jsonl,
+    model: ModelOption = None,
+) -> None:
+    """Print every toponym in the inputs, resolved to a place (nothing is stored)."""
+    settings = Settings.load(model=model)
+    rows: list[dict[str, object]] = []
+    try:
+        coder = _coder(settings)
+        articles = _articles(read_inputs(inputs, max_bytes=settings.max_bytes))
+        for coded in coder.code_articles(articles):
+            for place in coded.places:
+                row = {
+                    "article_id": place.article_id,
+                    "text": place.text,
+                    "start": place.start,
+                    "end": place.end,
+                }
+                row.update(asdict(place.location))
+                row["reason"] = place.reason
+                if fmt is Format.jsonl:
+                    typer.echo(json.dumps(row, ensure_ascii=False))
+                else:
+                    rows.append(row)
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    if fmt is Format.csv and rows:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif fmt is Format.table:
+        table = Table(title=f"{len(rows)} places")
+        for column in (
+            "article_id",
+            "text",
+            "name",
+            "country",
+            "admin1",
+            "lat",
+            "lon",
+            "precision",
+        ):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(
+                *(
+                    escape(str(row[c])) if row[c] is not None else "—"
+                    for c in (
+                        "article_id",
+                        "text",
+                        "name",
+                        "country",
+                        "admin1",
+                        "lat",
+                        "lon",
+                        "precision",
+                    )
+                )
+            )
+        Console().print(table)
+
+
+def _report(item: Rejection) -> None:
+    """Tell the user about a rejected input."""
+    err.print(f"[yellow]rejected[/] {escape(item.origin)}: {item.reason} — {escape(item.detail)}")
+
+
+def _articles(items: Iterable[Article | Rejection]) -> Iterator[Article]:
+    """Yield the articles, reporting each rejection on stderr."""
+    for item in items:
+        if isinstance(item, Rejection):
+            _report(item)
+        else:
+            yield item
 
 
 # -- quotes --------------------------------------------------------------------------------

@@ -25,13 +25,25 @@ from thucydides.actors.knowledge import KnowledgeBase, builtin_knowledge
 from thucydides.actors.mentions import MentionIndex
 from thucydides.actors.resolve import DocumentResolver
 from thucydides.context.dates import article_date, resolve_event_date
+from thucydides.context.location import article_place, event_location
+from thucydides.context.places import PlaceResolver
 from thucydides.context.quotes import QuoteFinder
 from thucydides.errors import ConfigError
 from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
 from thucydides.ingest.checks import content_hash
 from thucydides.nlp import DEFAULT_MODEL, load_pipeline
-from thucydides.records import Actor, Article, CodedArticle, Event, Evidence, Modality, Quote
+from thucydides.records import (
+    Actor,
+    Article,
+    CodedArticle,
+    Event,
+    Evidence,
+    Location,
+    Modality,
+    Place,
+    Quote,
+)
 from thucydides.segment import Block, segment
 
 log = logging.getLogger(__name__)
@@ -98,6 +110,7 @@ class Coder:
         self._nlp: Language | None = None
         self._index: MentionIndex | None = None
         self._quotes = QuoteFinder()
+        self._places = PlaceResolver(knowledge=self.knowledge)
 
     @property
     def nlp(self) -> Language:
@@ -176,6 +189,18 @@ class Coder:
     def _finish(self, job: _Job, docs: list[Doc]) -> CodedArticle:
         article = job.article
         resolver = DocumentResolver(self.index, date=job.date)
+        countries = self._places.article_countries(docs)
+        places: list[Place] = []
+        for block, doc in zip(job.blocks, docs, strict=True):
+            places.extend(
+                self._places.resolve(
+                    doc,
+                    article_id=article.article_id,
+                    base=block.start,
+                    context_countries=countries,
+                )
+            )
+        main_place = article_place(places)
         events: list[Event] = []
         quotes: list[Quote] = []
         sentence_index = 0
@@ -186,43 +211,53 @@ class Coder:
                 if not sent.text.strip():
                     continue
                 resolver.read_sentence(sent)
+                bounds = (block.start + sent.start_char, block.start + sent.end_char)
+                located: dict[int, Location | None] = {}  # one place per trigger, both directions
                 for finding in coder.code(sent):
-                    trigger = doc.char_span(finding.start - block.start, finding.end - block.start)
-                    date, future = resolve_event_date(
-                        sent, anchor=job.date, trigger=trigger.root if trigger is not None else None
-                    )
+                    span = doc.char_span(finding.start - block.start, finding.end - block.start)
+                    trigger = span.root if span is not None else None
+                    date, future = resolve_event_date(sent, anchor=job.date, trigger=trigger)
+                    if finding.start not in located:
+                        located[finding.start] = event_location(
+                            trigger,
+                            places,
+                            base=block.start,
+                            sentence=bounds,
+                            source=finding.source,
+                            target=finding.target,
+                            visited=_visited(finding),
+                            main_place=main_place,
+                        )
+                    location = located[finding.start]
                     events.append(
                         self._event(
                             article,
-                            date,
-                            sentence_index,
-                            block,
-                            sent.start_char,
-                            sent.end_char,
-                            sent.text,
                             finding,
+                            sentence_index=sentence_index,
+                            sentence=(sent.text, *bounds),
+                            date=date,
                             future=future or finding.modality is Modality.FUTURE,
+                            location=location,
                         )
                     )
                 sentence_index += 1
             quotes.extend(
                 self._quotes.find(doc, resolver, article_id=article.article_id, base=block.start)
             )
-        return CodedArticle(article, tuple(events), quotes=tuple(quotes))
+        return CodedArticle(article, tuple(events), places=tuple(places), quotes=tuple(quotes))
 
     def _event(
         self,
         article: Article,
-        date: str | None,
-        sentence_index: int,
-        block: Block,
-        sent_start: int,
-        sent_end: int,
-        sentence: str,
         finding: Finding,
         *,
-        future: bool = False,
+        sentence_index: int,
+        sentence: tuple[str, int, int],
+        date: str | None,
+        future: bool,
+        location: Location | None,
     ) -> Event:
+        text, sentence_start, sentence_end = sentence
         code = ontology.lookup(finding.code)
         target_code = finding.target.code if finding.target else ""
         key = f"{article.content_hash}|{sentence_index}|{finding.start}|{code.code}|{finding.source.code}|{target_code}"
@@ -242,14 +277,24 @@ class Coder:
             negated=finding.negated,
             modality=finding.modality,
             evidence=Evidence(
-                sentence=sentence.strip(),
+                sentence=text.strip(),
                 trigger=finding.trigger,
                 start=finding.start,
                 end=finding.end,
-                sentence_start=block.start + sent_start,
-                sentence_end=block.start + sent_end,
+                sentence_start=sentence_start,
+                sentence_end=sentence_end,
             ),
             goldstein_table=self.goldstein_table,
             quad_class_scheme=self.quad_class_scheme,
             future=future,
+            location=location,
         )
+
+
+def _visited(finding: Finding) -> Actor | None:
+    """Return the party whose country a visit goes to ("visit" 042: the target; "host" 043: the source)."""
+    if finding.code in ("042", "036"):
+        return finding.target
+    if finding.code == "043":
+        return finding.source
+    return None

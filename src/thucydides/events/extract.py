@@ -35,6 +35,16 @@ OBJECT_CONTROL = frozenset(
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 OBLIGATION = frozenset({"must", "should"})
+# verbs that hand their subject to the event noun they govern ("held talks", "launched an attack")
+SUPPORT_VERBS = frozenset(
+    {"hold", "have", "launch", "stage", "mount", "conduct", "carry", "make", "pay", "begin",
+     "start", "continue", "resume", "wage", "step", "intensify", "escalate", "issue", "deliver",
+     "undertake", "organize", "organise", "lead", "join", "attend", "call", "complete", "open",
+     "impose", "declare", "announce", "give", "provide", "send", "grant", "extend", "hand",
+     "lodge", "file", "take", "set", "unleash", "order", "plan", "prepare", "be", "go", "get",
+     "receive", "seek", "win", "secure", "reach", "conclude", "finalize", "finalise", "renew",
+     "offer", "propose", "use", "deploy", "commit", "perpetrate", "claim"}
+)  # fmt: skip
 _NEARBY_DEPS = frozenset(
     {
         "dobj",
@@ -354,8 +364,12 @@ class SentenceCoder:
         ):  # "provided 25,000 tons of aid"
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
-                if self.match(head) is not None and not self._consult_noun(token):
-                    return ()  # "condemned the attack": the attack is not the condemner's
+                if not self._consult_noun(token) and (
+                    self.match(head) is not None or head.lemma_.lower() not in SUPPORT_VERBS
+                ):
+                    # "condemned the attack", "feel the threat": not the subject's own act;
+                    # "launched an attack", "held talks": the subject did it
+                    return ()
                 sources = self._sources(head)
                 if sources:
                     return sources
