@@ -475,6 +475,19 @@ class DocumentResolver:
                         name=name.text,
                         reason=f"described as '{self._np_text(candidate)}': {actor.reason}",
                     )
+        # a title phrase before the name that resolves on its own: "U.N. Secretary-General Kofi Annan"
+        for child in head.children:
+            if (
+                child.dep_ == "compound"
+                and child.i < name.start
+                and self._role_at(child) is not None
+            ):
+                titled = self._resolve_one(child)
+                if len(titled) == 1 and (titled[0].sectors or not titled[0].country):
+                    actor = titled[0]
+                    return replace(
+                        actor, name=name.text, reason=f"described as '{actor.text}': {actor.reason}"
+                    )
         # titles inside the name's own phrase: "Kazakhstan's President Nursultan Nazarbaev"
         for child in head.children:
             if child.dep_ in ("compound", "amod") and child.i < name.start:
@@ -603,6 +616,8 @@ class DocumentResolver:
 
     def _clause_place(self, head: Token) -> KnownActor | None:
         """Return the country of an "in/across/throughout X" phrase on the clause of a subject."""
+        while head.dep_ in ("pobj", "prep") and head.head is not head:  # "thousands of people"
+            head = head.head
         verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
         if verb is None:
             return None

@@ -247,6 +247,9 @@ class SentenceCoder:
         negated = negated_after
         trigger = self._trigger_text(token, predicate)
         start = self.base + token.idx
+        # a target that is the source itself ("laid down their arms") leaves the event
+        # without a target; it does not erase the event
+        targets = tuple(t for t in targets if not any(_same(s, t) for s in sources))
         pairs: list[tuple[str, Actor, Actor | None]] = []
         if not targets and (predicate.symmetric or mutual) and len(sources) >= 2:
             pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
@@ -263,7 +266,7 @@ class SentenceCoder:
         return [
             Finding(c, s, t, trigger, start, start + len(token.text), negated, modality)
             for c, s, t in pairs
-            if t is None or s.code != t.code or bool(s.name and t.name and s.name != t.name)
+            if t is None or not _same(s, t)
         ]
 
     # -- arguments --------------------------------------------------------------------------
@@ -534,7 +537,7 @@ class SentenceCoder:
             for c in token.children
             if c.dep_ == "prep" and c.lower_ in ("on", "upon", "to", "for", "of")
             for g in c.children
-            if g.dep_ == "pobj"
+            if g.dep_ in ("pobj", "pcomp")
         ]
         if predicate.pos == "NOUN":
             starts += [c for c in token.children if c.dep_ == "relcl"]
@@ -594,6 +597,11 @@ def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tupl
     return code, negated
 
 
+def _same(a: Actor, b: Actor) -> bool:
+    """Return whether two actors are one and the same (same code, and not two named people)."""
+    return a.code == b.code and not (a.name and b.name and a.name != b.name)
+
+
 def _nearby(token: Token) -> bool:
     """Return whether the target search may descend into a dependent.
 
@@ -629,7 +637,15 @@ def _has_complement(token: Token, predicate: Predicate) -> bool:
     deps = (
         ("xcomp", "dobj", "ccomp") if predicate.frame in ("appeal", "demand") else ("xcomp", "dobj")
     )
-    return any(child.dep_ in deps for child in token.children)
+    if any(child.dep_ in deps for child in token.children):
+        return True
+    # "is committed to opening up", "agreed on a ceasefire"
+    return any(
+        child.dep_ == "prep"
+        and child.lower_ in ("to", "on", "upon")
+        and any(g.dep_ in ("pobj", "pcomp") for g in child.children)
+        for child in token.children
+    )
 
 
 def _mentions_mutuality(token: Token) -> bool:
