@@ -64,6 +64,8 @@ class MentionIndex:
                     actor = self.kb.names.get(span.text)
                 elif label == _ADJ:
                     actor = self.kb.adjectives.get(span.text)
+                if label == _ADJ and _prefixed(span):
+                    continue  # "post-Soviet", "anti-American": an attitude, not a nationality
                 found.append(Match(span.start, span.end, label, span.text, actor))
         priority = {_NAME: 0, _LEADER: 1, _ROLE: 2, _ADJ: 3}
         found.sort(key=lambda m: (-(m.end - m.start), priority[m.kind], m.start))
@@ -74,3 +76,12 @@ class MentionIndex:
             for i in range(match.start, match.end):
                 by_token[i] = match
         return by_token
+
+
+_PREFIXES = frozenset({"post", "pro", "anti", "non", "pan", "ex", "neo"})
+
+
+def _prefixed(span: Span) -> bool:
+    """Return whether a demonym carries a prefix that changes its meaning ("post-Soviet")."""
+    doc, start = span.doc, span.start
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in _PREFIXES

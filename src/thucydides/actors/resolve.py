@@ -662,7 +662,7 @@ class DocumentResolver:
 
         A participle clause on the phrase counts too ("refugees fleeing the war in Liberia").
         """
-        best: tuple[int, KnownActor] | None = None
+        best: tuple[int, int, KnownActor] | None = None
         tokens = self._np_tokens(head)
         tokens += [t for child in head.children if child.dep_ == "acl" for t in child.subtree]
         for token in tokens:
@@ -671,10 +671,12 @@ class DocumentResolver:
             match = self._matches.get(token.i)
             if match is None or match.actor is None or match.kind not in ("NAME", "ADJ"):
                 continue
-            rank = 0 if match.kind == "NAME" else 1
-            if best is None or rank < best[0]:
-                best = (rank, match.actor)
-        return best[1] if best else None
+            # nearer the head first ("doctors from American aid groups ... to Baghdad"), then
+            # names before demonyms
+            rank = (_depth(token, head), 0 if match.kind == "NAME" else 1)
+            if best is None or rank < best[:2]:
+                best = (*rank, match.actor)
+        return best[2] if best else None
 
     def _np_tokens(self, head: Token) -> list[Token]:
         """Return the tokens of a phrase, without its clauses, appositions and conjuncts."""
@@ -721,6 +723,15 @@ class DocumentResolver:
         return replace(
             actor, text=token.text, start=start, end=start + len(token.text), reason=reason
         )
+
+
+def _depth(token: Token, head: Token) -> int:
+    """Return how many dependency links separate a token from a phrase head above it."""
+    depth = 0
+    while token.i != head.i and token.head is not token:
+        token = token.head
+        depth += 1
+    return depth
 
 
 def _in_phrase(token: Token) -> bool:

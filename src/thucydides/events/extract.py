@@ -285,7 +285,9 @@ class SentenceCoder:
                 if g.dep_ == "pobj"
             ]
             found_sources = self._resolve_all(agent)
-            return found_sources, self.resolver.resolve(passive_subject)
+            # "a camp for Congolese refugees was attacked": the camp's people are the target
+            patients = self.resolver.resolve(passive_subject) or self._owners(passive_subject)
+            return found_sources, patients
         if sources is None:
             sources = (
                 self._noun_sources(token)
@@ -416,25 +418,33 @@ class SentenceCoder:
         )
 
     def _objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
-        objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "iobj")]
+        # "withdraw its troops from Lebanon": the subject's own troops are no target
+        objects = [
+            c for c in token.children if c.dep_ in ("dobj", "dative", "iobj") and not _own(c)
+        ]
         actors = self._resolve_all(objects)
         if actors:
             return actors
         if not predicate.actor_object:
             for obj in objects:  # "rejected Russia's proposal", "sought the support of Moscow"
-                owner = _possessor(obj)
-                owners = self.resolver.resolve(owner) if owner is not None else ()
-                if not owners:
-                    owners = self._resolve_all(
-                        g
-                        for c in obj.children
-                        if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")
-                        for g in c.children
-                        if g.dep_ == "pobj"
-                    )
+                owners = self._owners(obj)
                 if owners:
                     return owners
         return self._prep_objects(token, predicate)
+
+    def _owners(self, noun: Token) -> tuple[Actor, ...]:
+        """Return whose thing a noun is: its possessor, or an "of/from/by/for" phrase on it."""
+        owner = _possessor(noun)
+        owners = self.resolver.resolve(owner) if owner is not None else ()
+        if not owners:
+            owners = self._resolve_all(
+                g
+                for c in noun.children
+                if c.dep_ == "prep" and c.lower_ in ("of", "from", "by", "for")
+                for g in c.children
+                if g.dep_ == "pobj"
+            )
+        return owners
 
     def _prep_objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
         holders = [token]
@@ -595,6 +605,14 @@ def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tupl
     if root in CONFLICT_ROOTS and not negated:
         return transform("threaten", code, "130"), negated
     return code, negated
+
+
+def _own(noun: Token) -> bool:
+    """Return whether a noun is the subject's own ("its troops", "their arms")."""
+    return any(
+        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our")
+        for c in noun.children
+    )
 
 
 def _same(a: Actor, b: Actor) -> bool:
