@@ -25,7 +25,15 @@ from spacy.tokens import Span, Token
 from thucydides.actors.resolve import DocumentResolver
 from thucydides.events.lexicon import COMPLEMENT_FRAMES, Lexicon, Predicate
 from thucydides.events.modality import is_background, is_negated, modality_of
-from thucydides.events.transforms import transform
+from thucydides.events.syntax import (
+    has_complement,
+    mentions_mutuality,
+    nearby,
+    own,
+    particle_child,
+    possessor,
+)
+from thucydides.events.transforms import modal_code, transform
 from thucydides.records import Actor, Modality
 
 _POS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
@@ -45,24 +53,6 @@ SUPPORT_VERBS = frozenset(
      "receive", "seek", "win", "secure", "reach", "conclude", "finalize", "finalise", "renew",
      "offer", "propose", "use", "deploy", "commit", "perpetrate", "claim"}
 )  # fmt: skip
-_NEARBY_DEPS = frozenset(
-    {
-        "dobj",
-        "pobj",
-        "prep",
-        "dative",
-        "xcomp",
-        "compound",
-        "amod",
-        "poss",
-        "acomp",
-        "attr",
-        "advcl",
-        "conj",
-        "nsubj",
-        "oprd",
-    }
-)
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
 )
@@ -190,7 +180,7 @@ class SentenceCoder:
             and not (inner is not None and inner[1].symmetric and len(sources) >= 2)
         ):
             targets = self._nearby_actor(token, sources)
-        if inner is None and not targets and not _has_complement(token, predicate):
+        if inner is None and not targets and not has_complement(token, predicate):
             return []  # "the analysts agreed": an opinion shared, not an undertaking
         frame = "reject" if predicate.frame == "intent" and is_negated(token) else predicate.frame
         code = transform(
@@ -198,7 +188,7 @@ class SentenceCoder:
             inner[1].code if inner else None,
             predicate.code if frame == predicate.frame else "120",
         )
-        mutual = (inner is not None and inner[1].symmetric) or _mentions_mutuality(token)
+        mutual = (inner is not None and inner[1].symmetric) or mentions_mutuality(token)
         return self._emit(token, predicate, code, sources, targets, sent, mutual=mutual)
 
     def _statement(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
@@ -296,7 +286,7 @@ class SentenceCoder:
             )
         targets = self._objects(token, predicate)
         if not targets and _POS.get(token.pos_) == "NOUN":
-            owner = _possessor(token)
+            owner = possessor(token)
             if owner is not None:
                 owners = self.resolver.resolve(owner)
                 if owners and all(o.code not in {s.code for s in sources} for o in owners):
@@ -419,9 +409,7 @@ class SentenceCoder:
 
     def _objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
         # "withdraw its troops from Lebanon": the subject's own troops are no target
-        objects = [
-            c for c in token.children if c.dep_ in ("dobj", "dative", "iobj") and not _own(c)
-        ]
+        objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "iobj") and not own(c)]
         actors = self._resolve_all(objects)
         if actors:
             return actors
@@ -434,7 +422,7 @@ class SentenceCoder:
 
     def _owners(self, noun: Token) -> tuple[Actor, ...]:
         """Return whose thing a noun is: its possessor, or an "of/from/by/for" phrase on it."""
-        owner = _possessor(noun)
+        owner = possessor(noun)
         owners = self.resolver.resolve(owner) if owner is not None else ()
         if not owners:
             owners = self._resolve_all(
@@ -481,7 +469,7 @@ class SentenceCoder:
             while start.dep_ in ("pobj", "prep", "dobj", "compound") and start.head is not start:
                 start = start.head
         taken = {a.code for a in sources}
-        frontier = [(c, 0) for c in start.children if _nearby(c) and c.dep_ != "nsubj"]
+        frontier = [(c, 0) for c in start.children if nearby(c) and c.dep_ != "nsubj"]
         while frontier:
             current, depth = frontier.pop(0)
             if current.pos_ in ("NOUN", "PROPN", "PRON", "ADJ") and current.i != token.i:
@@ -494,7 +482,7 @@ class SentenceCoder:
                 if actors:
                     return actors
             if depth < 6:
-                frontier.extend((c, depth + 1) for c in current.children if _nearby(c))
+                frontier.extend((c, depth + 1) for c in current.children if nearby(c))
         return ()
 
     def _reported_demand(self, token: Token, sent: Span, consumed: set[int]) -> list[Finding]:
@@ -582,128 +570,6 @@ class SentenceCoder:
         return token.text
 
 
-CONFLICT_ROOTS = frozenset({"14", "15", "16", "17", "18", "19", "20"})
-COOPERATION_ROOTS = frozenset({"04", "05", "06", "07", "08"})
-
-
-def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tuple[str, bool]:
-    """Recode an event the text only announces, as CAMEO prescribes.
-
-    A future or conditional cooperative act is an expression of intent (03x);
-    a future or conditional conflictual act is a threat (13x); a denied intent
-    to cooperate ("will not accept") is a rejection (12x). Returns (code, negated).
-    """
-    root = code[:2]
-    if frame == "intent" and negated and root == "03":
-        return "120", False
-    if frame != "act" or modality not in (Modality.FUTURE, Modality.CONDITIONAL):
-        return code, negated
-    if root in COOPERATION_ROOTS:
-        if negated:
-            return transform("reject", code, "120"), False
-        return transform("intent", code, "030"), negated
-    if root in CONFLICT_ROOTS and not negated:
-        return transform("threaten", code, "130"), negated
-    return code, negated
-
-
-def _own(noun: Token) -> bool:
-    """Return whether a noun is the subject's own ("its troops", "their arms")."""
-    return any(
-        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our")
-        for c in noun.children
-    )
-
-
-def _same(a: Actor, b: Actor) -> bool:
-    """Return whether two actors are one and the same (same code, and not two named people)."""
-    return a.code == b.code and not (a.name and b.name and a.name != b.name)
-
-
-def _nearby(token: Token) -> bool:
-    """Return whether the target search may descend into a dependent.
-
-    Adverbial clauses only when they state a condition ("unless Baghdad accepts") or a
-    purpose, not a concurrent event ("while UN inspectors said").
-    """
-    if token.dep_ == "advcl":  # a condition, or a purpose ("opened fire to disperse them")
-        return any(
-            (c.dep_ == "mark" and c.lower_ in ("if", "unless", "until"))
-            or (c.dep_ == "aux" and c.lower_ == "to")
-            for c in token.children
-        )
-    return token.dep_ in _NEARBY_DEPS
-
-
-def _possessor(noun: Token) -> Token | None:
-    """Return the possessor of a noun, also when it sits on a compound ("Russia's Baikonur lease")."""
-    for child in noun.children:
-        if child.dep_ == "poss":
-            return child
-    for child in noun.children:
-        if child.dep_ == "compound":
-            for grandchild in child.children:
-                if grandchild.dep_ == "poss":
-                    return grandchild
-    return None
-
-
-def _has_complement(token: Token, predicate: Predicate) -> bool:
-    """Return whether a complement-taking word has an infinitive or noun complement."""
-    if predicate.pos == "NOUN":
-        return True
-    deps = (
-        ("xcomp", "dobj", "ccomp") if predicate.frame in ("appeal", "demand") else ("xcomp", "dobj")
-    )
-    if any(child.dep_ in deps for child in token.children):
-        return True
-    # "is committed to opening up", "agreed on a ceasefire"
-    return any(
-        child.dep_ == "prep"
-        and child.lower_ in ("to", "on", "upon")
-        and any(g.dep_ in ("pobj", "pcomp") for g in child.children)
-        for child in token.children
-    )
-
-
-def _mentions_mutuality(token: Token) -> bool:
-    """Return whether the clause speaks of a two-way relation ("bilateral relations")."""
-    return any(t.lower_ in ("bilateral", "mutual", "joint", "each", "both") for t in token.subtree)
-
-
-_PARTICLE_DEPS = frozenset({"prt", "prep", "compound", "amod", "xcomp", "dobj", "nsubjpass"})
-_TIME_ENTITIES = frozenset({"DATE", "TIME"})
-
-
-def particle_child(token: Token, particle: str) -> Token | None:
-    """Return the dependent that completes a multi-word entry, or None if it is absent.
-
-    "call for": a "for" attached to "call"; "impose curfew": "curfew" as object (or
-    passive subject); "martial law": "martial" modifying "law". Every word of the
-    particle must be there ("declare martial law" is not "declared the law void"),
-    and a preposition heading a date is no particle ("insisted on Monday").
-    """
-    words = particle.split()
-    last, before = words[-1], words[:-1]
-    # "suspended aid deliveries": the particle may be the object's compound
-    objects = [c for c in token.children if c.dep_ == "dobj"]
-    candidates = [
-        *token.children,
-        *(g for o in objects for g in o.children if g.dep_ == "compound"),
-    ]
-    for child in candidates:
-        if child.dep_ not in _PARTICLE_DEPS or (child.lower_ != last and child.lemma_ != last):
-            continue
-        if child.dep_ == "prep" and any(g.ent_type_ in _TIME_ENTITIES for g in child.children):
-            continue
-        near = {t.lower_ for t in (*child.children, *token.children)} | {
-            t.lemma_ for t in child.children
-        }
-        if all(word in near for word in before):
-            return child
-    return None
-
-
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, str, str | None, int]] = set()
     out = []
@@ -718,3 +584,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(finding)
     return out
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    """Return whether two actors are one and the same (same code, and not two named people)."""
+    return a.code == b.code and not (a.name and b.name and a.name != b.name)

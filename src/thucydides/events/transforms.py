@@ -7,6 +7,8 @@ negotiate (125). Keys are CAMEO code prefixes; the longest matching prefix wins.
 
 from __future__ import annotations
 
+from thucydides.records import Modality
+
 TRANSFORMS: dict[str, dict[str, str]] = {
     "intent": {
         "03": "",  # already an intent: keep the complement's code
@@ -151,3 +153,28 @@ def transform(frame: str, inner: str | None, default: str) -> str:
         if code is not None:
             return code or inner
     return default
+
+
+MODAL_CONFLICT_ROOTS = frozenset({"14", "15", "16", "17", "18", "19", "20"})
+COOPERATION_ROOTS = frozenset({"04", "05", "06", "07", "08"})
+
+
+def modal_code(code: str, frame: str, modality: Modality, negated: bool) -> tuple[str, bool]:
+    """Recode an event the text only announces, as CAMEO prescribes.
+
+    A future or conditional cooperative act is an expression of intent (03x);
+    a future or conditional conflictual act is a threat (13x); a denied intent
+    to cooperate ("will not accept") is a rejection (12x). Returns (code, negated).
+    """
+    root = code[:2]
+    if frame == "intent" and negated and root == "03":
+        return "120", False
+    if frame != "act" or modality not in (Modality.FUTURE, Modality.CONDITIONAL):
+        return code, negated
+    if root in COOPERATION_ROOTS:
+        if negated:
+            return transform("reject", code, "120"), False
+        return transform("intent", code, "030"), negated
+    if root in MODAL_CONFLICT_ROOTS and not negated:
+        return transform("threaten", code, "130"), negated
+    return code, negated
