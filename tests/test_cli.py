@@ -196,3 +196,25 @@ def test_places_command_prints_resolved_toponyms(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     moscow = [r for r in rows if r["text"] == "Moscow"]
     assert moscow and moscow[0]["country"] == "RUS" and abs(moscow[0]["lat"] - 55.75) < 0.1
+
+
+def test_two_processes_give_the_same_events_as_one(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    stories = [
+        "Russian troops attacked Georgian soldiers near Gori on Sunday.",
+        "French President Nicolas Sarkozy visited Moscow on Tuesday.",
+        "The United States and Jordan signed a free-trade agreement on Monday.",
+        "Iran threatened to attack Israel if the sanctions continued.",
+    ] * 5
+    corpus.write_text(
+        "".join(
+            json.dumps({"id": f"s{i}", "text": f"{t} ({i})", "date": "2008-08-10"}) + "\n"
+            for i, t in enumerate(stories)
+        )
+    )
+    single = run("code", str(corpus), "--db", str(tmp_path / "one.duckdb"), cwd=tmp_path)
+    double = run(
+        "code", str(corpus), "--db", str(tmp_path / "two.duckdb"), "--jobs", "2", cwd=tmp_path
+    )
+    assert single.returncode == 0 and double.returncode == 0, double.stderr
+    assert single.stdout and single.stdout == double.stdout

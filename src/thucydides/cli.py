@@ -21,7 +21,16 @@ from typing import Annotated, TextIO
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from thucydides import __version__
 from thucydides.config import Settings
@@ -184,14 +193,26 @@ def code(
         str | None, typer.Option("--quad-class", help="QuadClass scheme: gdelt or textbook.")
     ] = None,
     actors: ActorsOption = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (each loads the model once)."),
+    ] = 1,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress", help="Show a progress bar [default: on a terminal]."
+        ),
+    ] = None,
 ) -> None:
-    """Code news articles into events, store them, and print them."""
+    """Code news articles into events, store them, and print them.
+
+    Safe to interrupt and re-run: articles already stored are skipped, so a re-run
+    resumes where the last stored batch ended, without duplicates.
+    """
     settings = Settings.load(
         db=str(db) if db else None, model=model, goldstein_table=goldstein, quad_class=quad_class
     )
-    articles: list[int] = [0, 0]  # coded, already stored
-    rejected: list[Rejection] = []
-    n_events = 0
+    counts = {"coded": 0, "stored": 0, "rejected": 0, "events": 0}
     try:
         coder = _coder(settings, actors)
         with ExitStack() as stack:
@@ -199,31 +220,34 @@ def code(
             stream: TextIO = (
                 stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
             )
+            bar = stack.enter_context(_progress(enabled=progress))
+            task = bar.add_task("coding", total=None, events=0, rejected=0)
             table_events: list[Event] = []
             first_csv = True
 
             def fresh() -> Iterator[Article]:
                 for item in read_inputs(inputs, default_date=date, max_bytes=settings.max_bytes):
                     if isinstance(item, Rejection):
-                        rejected.append(item)
+                        counts["rejected"] += 1
                         store.add_rejection(item)
                         _report(item)
+                        bar.update(task, rejected=counts["rejected"])
                     elif store.has_article(item.content_hash):
-                        articles[1] += 1
-                        err.print(
-                            f"[dim]skipped {escape(item.origin or item.article_id)}: already coded in {escape(settings.db)}[/]"
+                        counts["stored"] += 1
+                        logging.getLogger("thucydides.cli").info(
+                            "skipped %s: already coded", item.origin
                         )
                     else:
                         yield item
 
             def flush(batch: list[CodedArticle]) -> None:
-                nonlocal n_events, first_csv
+                nonlocal first_csv
                 for coded, added in zip(batch, store.add_articles(batch), strict=True):
                     if not added:
-                        articles[1] += 1  # the same text twice in one run
+                        counts["stored"] += 1  # the same text twice in one run
                         continue
-                    articles[0] += 1
-                    n_events += len(coded.events)
+                    counts["coded"] += 1
+                    counts["events"] += len(coded.events)
                     if fmt is Format.jsonl:
                         write_jsonl(coded.events, stream)
                     elif fmt is Format.csv:
@@ -232,25 +256,58 @@ def code(
                     else:
                         table_events.extend(coded.events)
                 stream.flush()
+                bar.update(task, advance=len(batch), events=counts["events"])
                 batch.clear()
 
+            if jobs > 1:
+                from thucydides.parallel import CoderOptions, code_in_processes
+
+                options = CoderOptions(
+                    settings.model,
+                    settings.goldstein_table,
+                    settings.quad_class,
+                    tuple(str(path) for path in actors or ()),
+                )
+                coded_stream = code_in_processes(fresh(), jobs=jobs, options=options)
+            else:
+                coded_stream = coder.code_articles(fresh())
             batch: list[CodedArticle] = []
-            for coded in coder.code_articles(fresh()):
+            for coded in coded_stream:
                 batch.append(coded)
                 if len(batch) >= STORE_BATCH:
                     flush(batch)
             flush(batch)
             if fmt is Format.table:
-                Console(file=stream).print(_table(table_events, title=f"{n_events} events"))
+                Console(file=stream).print(_table(table_events, title=f"{counts['events']} events"))
     except ThucydidesError as exc:
         raise _fail(exc) from exc
     err.print(
-        f"coded {articles[0]} article(s), {n_events} event(s); {articles[1]} already stored; "
-        f"{len(rejected)} rejected; database {settings.db}"
+        f"coded {counts['coded']} article(s), {counts['events']} event(s); "
+        f"{counts['stored']} already stored; {counts['rejected']} rejected; database {settings.db}"
     )
-    if articles[0] == 0 and articles[1] == 0:
+    if counts["coded"] == 0 and counts["stored"] == 0:
         err.print("[bold red]nothing could be read[/]: every input was rejected (see above)")
         raise typer.Exit(code=1)
+
+
+class _Rate(ProgressColumn):
+    """Articles per second, once known."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} articles/s" if task.speed else "")
+
+
+def _progress(*, enabled: bool | None) -> Progress:
+    """Return a progress bar on stderr: articles, articles/s, events and rejections."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description} {task.completed} articles"),
+        _Rate(),
+        TextColumn("{task.fields[events]} events · {task.fields[rejected]} rejected"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal if enabled is None else not enabled,
+    )
 
 
 # -- events --------------------------------------------------------------------------------
