@@ -208,7 +208,7 @@ def test_two_processes_give_the_same_events_as_one(tmp_path: Path) -> None:
     ] * 5
     corpus.write_text(
         "".join(
-            json.dumps({"id": f"s{i}", "text": f"{t} ({i})", "date": "2008-08-10"}) + "\n"
+            json.dumps({"id": f"s{i}", "text": f"Report {i}. {t}", "date": "2008-08-10"}) + "\n"
             for i, t in enumerate(stories)
         )
     )
