@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -212,7 +212,7 @@ class Coder:
                     continue
                 resolver.read_sentence(sent)
                 bounds = (block.start + sent.start_char, block.start + sent.end_char)
-                located: dict[int, Location | None] = {}  # one place per trigger, both directions
+                located: dict[int, Place | None] = {}  # one place per trigger, both directions
                 for finding in coder.code(sent):
                     span = doc.char_span(finding.start - block.start, finding.end - block.start)
                     trigger = span.root if span is not None else None
@@ -228,7 +228,9 @@ class Coder:
                             visited=_visited(finding),
                             main_place=main_place,
                         )
-                    location = located[finding.start]
+                    place = located[finding.start]
+                    if place is not None and finding.target is None:
+                        finding = _place_as_target(finding, place)
                     events.append(
                         self._event(
                             article,
@@ -237,7 +239,7 @@ class Coder:
                             sentence=(sent.text, *bounds),
                             date=date,
                             future=future or finding.modality is Modality.FUTURE,
-                            location=location,
+                            location=place.location if place is not None else None,
                         )
                     )
                 sentence_index += 1
@@ -298,3 +300,29 @@ def _visited(finding: Finding) -> Actor | None:
     if finding.code == "043":
         return finding.source
     return None
+
+
+def _place_as_target(finding: Finding, place: Place) -> Finding:
+    """Give a targetless attack the country of the place it struck ("shelled targets in Jericho").
+
+    CAMEO codes the attacked location's country as the target when the text names
+    no actor; only for coercion and violence (17-20), and never the attacker's own country.
+    """
+    country = place.location.country
+    if (
+        finding.code[:2] not in ("17", "18", "19", "20")
+        or not country
+        or country == finding.source.country
+    ):
+        return finding
+    target = Actor(
+        place.text,
+        country,
+        country,
+        (),
+        None,
+        place.start,
+        place.end,
+        f"place attacked: {place.location.name}",
+    )
+    return replace(finding, target=target)

@@ -12,6 +12,8 @@ The rules, in order (the first that gives a place wins):
 4. the article's main place (its most mentioned city or site) when it lies in a
    country of the event's actors.
 
+It returns the :class:`Place` (with its offsets), whose ``location`` the event takes.
+
 Otherwise the location is unknown (None): an event is never put at a capital or a
 country centroid by default, the error users of GDELT complain about most.
 """
@@ -24,20 +26,20 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from thucydides.context.places import PRECISIONS, place_for_sentence
-from thucydides.records import Actor, Location, Place
+from thucydides.records import Actor, Place
 
 _ATTACHING = frozenset({"prep", "pobj", "compound", "appos", "conj", "npadvmod", "nmod"})
 
 
-def article_place(places: Sequence[Place]) -> Location | None:
-    """Return the article's most mentioned city or site (named at least twice), if any."""
+def article_place(places: Sequence[Place]) -> Place | None:
+    """Return the first mention of the article's most mentioned city or site (named twice or more)."""
     counts: Counter[tuple[str, str | None]] = Counter()
-    first: dict[tuple[str, str | None], Location] = {}
+    first: dict[tuple[str, str | None], Place] = {}
     for place in places:
         if place.location.precision in ("site", "city"):
             key = (place.location.name, place.location.country)
             counts[key] += 1
-            first.setdefault(key, place.location)
+            first.setdefault(key, place)
     if not counts:
         return None
     key, count = counts.most_common(1)[0]
@@ -53,8 +55,8 @@ def event_location(
     source: Actor,
     target: Actor | None,
     visited: Actor | None,
-    main_place: Location | None,
-) -> Location | None:
+    main_place: Place | None,
+) -> Place | None:
     """Return where the event happened, or None when the text does not say (see module doc).
 
     ``visited`` is the party whose country a visit goes to, when the event is a visit.
@@ -81,8 +83,8 @@ def event_location(
     verbal = [p for p in inside if doc is None or _on_a_verb(doc, p, base=base)]
     located = place_for_sentence(verbal, start, end)
     if located is not None and located.country in countries:
-        return located
-    if main_place is not None and main_place.country in countries:
+        return next(p for p in verbal if p.location is located)
+    if main_place is not None and main_place.location.country in countries:
         return main_place
     return None
 
@@ -124,9 +126,9 @@ def _on_a_verb(doc: Doc, place: Place, *, base: int) -> bool:
     return False
 
 
-def _most_specific(places: Sequence[Place]) -> Location:
+def _most_specific(places: Sequence[Place]) -> Place:
     def rank(place: Place) -> tuple[int, int]:
         precision = place.location.precision
         return (PRECISIONS.index(precision) if precision in PRECISIONS else 9, place.start)
 
-    return min(places, key=rank).location
+    return min(places, key=rank)

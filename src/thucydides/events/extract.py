@@ -142,7 +142,14 @@ class SentenceCoder:
             targets = self._nearby_actor(token, sources)
         if (
             not targets
-            and (predicate.travel or (predicate.pos == "NOUN" and token.dep_ != "dobj"))
+            and (
+                predicate.travel
+                or (
+                    predicate.pos == "NOUN"
+                    and token.dep_ != "dobj"
+                    and not predicate.code.startswith("14")
+                )
+            )
             and not (predicate.symmetric and len(sources) >= 2)
         ):
             # "a sailing trip", "will not tolerate the attacks": a reference, not an event;
@@ -321,6 +328,10 @@ class SentenceCoder:
                 return self.resolver.resolve(objects[0])
         if token.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp"):
             return self._sources(head, raised=token.dep_ in ("xcomp", "acomp"))
+        if token.dep_ == "pcomp" and head.lower_ in ("to", "by") and head.head is not head:
+            # "resorted to throwing stones", "protested by blocking roads"; not "deported
+            # them for travelling", where the gerund is the object's
+            return self._sources(head.head)
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             return self.resolver.resolve(head)  # "demonstrators protesting the results"
         return ()
@@ -334,6 +345,16 @@ class SentenceCoder:
                     return owners
             if child.dep_ == "prep" and child.lower_ in ("by", "between", "among"):
                 agents = self._resolve_all(g for g in child.children if g.dep_ == "pobj")
+                if agents:
+                    return agents
+            if child.dep_ == "acl":  # "the demonstration staged by students"
+                agents = self._resolve_all(
+                    g
+                    for a in child.children
+                    if a.dep_ == "agent"
+                    for g in a.children
+                    if g.dep_ == "pobj"
+                )
                 if agents:
                     return agents
         for child in token.children:
@@ -357,9 +378,10 @@ class SentenceCoder:
             or (head.dep_ == "pobj" and head.head.lower_ == "of")
             or head.lower_ == "of"
         ):  # "provided 25,000 tons of aid"
+            as_object = head.dep_ == "dobj"
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
-                if not self._consult_noun(token) and (
+                if (as_object or not self._consult_noun(token)) and (
                     self.match(head) is not None or head.lemma_.lower() not in SUPPORT_VERBS
                 ):
                     # "condemned the attack", "feel the threat": not the subject's own act;
