@@ -188,8 +188,8 @@ class Coder:
 
     def _finish(self, job: _Job, docs: list[Doc]) -> CodedArticle:
         article = job.article
-        resolver = DocumentResolver(self.index, date=job.date)
         countries = self._places.article_countries(docs)
+        resolver = DocumentResolver(self.index, date=job.date, countries=countries)
         places: list[Place] = []
         for block, doc in zip(job.blocks, docs, strict=True):
             places.extend(

@@ -20,6 +20,7 @@ Each actor carries ``reason``: the rule or entry that decided it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
@@ -65,17 +66,22 @@ class _Memory:
     persons: dict[str, Actor]
     unknown: dict[str, str]  # surname → full name of people named but not identified
     entity_mentions: list[tuple[int, Actor]]  # countries and organisations, for "it"/"its"
-    person_mentions: list[tuple[int, Actor]]
+    person_mentions: list[tuple[int, Actor | None]]  # None: a named person we cannot code
     group_mentions: list[tuple[int, tuple[Actor, ...]]]
 
 
 class DocumentResolver:
     """Resolve actor mentions within one article, in reading order."""
 
-    def __init__(self, index: MentionIndex, *, date: str | None) -> None:
+    def __init__(
+        self, index: MentionIndex, *, date: str | None, countries: Sequence[str] = ()
+    ) -> None:
         self.kb: KnowledgeBase = index.kb
         self.index = index
         self.date = date
+        # the article's countries (ISO3): a bare surname is a foreign leader only if the
+        # article is about the leader's country ("Howard" in a British story is not John Howard)
+        self.countries = frozenset(countries)
         self.memory = _Memory({}, {}, [], [], [])
         self._matches: dict[int, Match] = {}
         self._cache: dict[int, tuple[Actor, ...]] = {}
@@ -115,11 +121,21 @@ class DocumentResolver:
                 if actors and token.dep_ != "conj":
                     mentions.append(actors)
                 position = self._base + token.idx
-                if len(actors) >= 2 or (actors and token.tag_ in ("NNS", "NNPS")):
+                if len(actors) >= 2 or (
+                    token.tag_ in ("NNS", "NNPS") and (actors or token.dep_ in SUBJECTS)
+                ):
+                    # an unresolved plural subject ("the registrars") still takes "they"
                     self.memory.group_mentions.append((position, actors))
                 for actor in actors:
                     if actor.name and actor.sectors:
                         self.memory.person_mentions.append((position, actor))
+                if (
+                    not actors
+                    and token.ent_type_ == "PERSON"
+                    and token.dep_ in SUBJECTS | {"appos", "pobj", "dobj"}
+                ):
+                    # a person we cannot code still takes "he"/"she" ("Clare Short ... she")
+                    self.memory.person_mentions.append((position, None))
                 if (
                     len(actors) == 1
                     and not actors[0].name
@@ -272,16 +288,20 @@ class DocumentResolver:
         position = self._base + head.idx
         lower = head.lower_
         if lower in PERSON_PRONOUNS:
-            for pos, actor in reversed(self.memory.person_mentions):
+            for pos, person in reversed(self.memory.person_mentions):
                 if pos < position:
-                    return (self._retext(actor, head, f"pronoun '{head.text}' → {actor.name}"),)
-        elif lower in THING_PRONOUNS and head.dep_ != "expl":
+                    if person is None:
+                        return ()
+                    return (self._retext(person, head, f"pronoun '{head.text}' → {person.name}"),)
+        elif lower in THING_PRONOUNS and not _dummy_it(head):
             for pos, actor in reversed(self.memory.entity_mentions):
                 if pos < position:
                     return (self._retext(actor, head, f"pronoun '{head.text}' → {actor.text}"),)
         elif lower in GROUP_PRONOUNS:
             for pos, group in reversed(self.memory.group_mentions):
                 if pos < position:
+                    if len(group) > 3:
+                        return ()  # a long list is rarely what "they" means
                     return tuple(
                         self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
                     )
@@ -312,7 +332,8 @@ class DocumentResolver:
         if not pair:
             for pos, actor in reversed(self.memory.person_mentions):
                 if (
-                    pos < position
+                    actor is not None
+                    and pos < position
                     and fits(actor)
                     and all(actor.code != known.code for known in pair)
                 ):
@@ -337,7 +358,7 @@ class DocumentResolver:
         span = self._name_span(head)
         for key in (span.text, span[-1].text):
             known = self.memory.persons.get(key)
-            if known is not None:
+            if known is not None and _same_first_name(span, known.name):
                 return replace(
                     known,
                     text=span.text,
@@ -363,6 +384,14 @@ class DocumentResolver:
             when = f"on {self.date}" if self.date else "latest term, no date given"
             for key in self._name_keys(span):
                 tenure = self.kb.office(key, self.date)
+                if (
+                    tenure is not None
+                    and " " not in key
+                    and self.countries
+                    and tenure.country not in self.countries
+                    and not self._has_office_title(head, span)
+                ):
+                    tenure = None  # a bare surname: only a leader of a country the article is about
                 if tenure is None and self.date and self._has_office_title(head, span):
                     # "President Obama" in a text dated outside his term: the title
                     # vouches for the office, so take the name's latest one
@@ -410,6 +439,8 @@ class DocumentResolver:
         for key in self._name_keys(span):
             terms = self.kb.tenures.get(key, [])
             countries = {term.country for term in terms if not term.code}
+            if " " not in key and self.countries:
+                countries &= self.countries
             if len(countries) == 1:
                 country = countries.pop()
                 last = max(terms, key=lambda term: term.start)
@@ -560,7 +591,7 @@ class DocumentResolver:
         ):
             for _, person in reversed(self.memory.person_mentions):
                 if (
-                    person.code == actor.code
+                    person is not None and person.code == actor.code
                 ):  # "the Kazakh president" → the Kazakh president we know
                     return (
                         replace(
@@ -723,6 +754,44 @@ class DocumentResolver:
         return replace(
             actor, text=token.text, start=start, end=start + len(token.text), reason=reason
         )
+
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_DUMMY_VERBS = frozenset({"be", "seem", "appear", "remain", "become"})
+IMPERSONAL = frozenset(
+    {"likely", "unlikely", "clear", "unclear", "important", "necessary", "possible", "impossible",
+     "true", "difficult", "easy", "hard", "time", "good", "better", "right", "wrong", "essential",
+     "vital", "crucial", "obvious", "certain", "uncertain", "fair", "unfair", "racist", "wise",
+     "doubtful", "worth", "shame", "pity", "mistake", "matter", "question", "surprising"}
+)  # fmt: skip
+
+
+def _dummy_it(pronoun: Token) -> bool:
+    """Return whether "it" refers to nothing ("it is likely that", "it was agreed that").
+
+    "It is willing to ..." and "it was attacked" do refer: only a clausal subject or
+    complement, or an impersonal adjective or noun, makes "it" a dummy.
+    """
+    if pronoun.dep_ == "expl":
+        return True
+    if pronoun.lower_ != "it" or pronoun.dep_ not in SUBJECTS:
+        return False
+    verb = pronoun.head
+    if any(c.dep_ in ("ccomp", "csubj") for c in verb.children):
+        return True  # "it was agreed that ...", "it seems that ..."
+    if verb.lemma_ in _DUMMY_VERBS:
+        return any(
+            c.dep_ in ("acomp", "attr") and c.lemma_.lower() in IMPERSONAL for c in verb.children
+        )
+    return False
+
+
+def _same_first_name(span: Span, known: str | None) -> bool:
+    """Return whether a mention can be the person remembered ("Michael Howard" is not "John Howard")."""
+    words = [t.text for t in span if t.text.rstrip(".") not in HONORIFICS]
+    if len(words) < 2 or not known:
+        return True
+    return known.split()[0] == words[0]
 
 
 def _depth(token: Token, head: Token) -> int:

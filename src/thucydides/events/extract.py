@@ -134,8 +134,8 @@ class SentenceCoder:
         if is_background(token):
             return []
         sources, targets = self._arguments(token, predicate)
-        if predicate.actor_object and not targets and any(c.dep_ == "dobj" for c in token.children):
-            return []  # "met the deadline", "received support": not an encounter
+        if predicate.actor_object and not targets and _object_is_a_thing(token):
+            return []  # "met the deadline", "recognised that ...", "the advice they received"
         if predicate.travel and not targets and sources:
             targets = self._destination(token, sent, sources[0])
         if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
@@ -593,14 +593,14 @@ class SentenceCoder:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, str | None, int]] = set()
+    """Keep one finding per (code, source, target) in a sentence ("met and talked with")."""
+    seen: set[tuple[str, str, str | None]] = set()
     out = []
     for finding in findings:
         key = (
             finding.code,
             finding.source.code + (finding.source.name or ""),
             finding.target.code if finding.target else None,
-            finding.start,
         )
         if key not in seen:
             seen.add(key)
@@ -611,3 +611,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def _same(a: Actor, b: Actor) -> bool:
     """Return whether two actors are one and the same (same code, and not two named people)."""
     return a.code == b.code and not (a.name and b.name and a.name != b.name)
+
+
+def _object_is_a_thing(token: Token) -> bool:
+    """Return whether a verb that needs an actor object has something else instead.
+
+    A direct object, a that-clause ("recognised that ...": the cognitive sense), or,
+    in a relative clause with no object, the noun it describes ("the advice they received").
+    """
+    if any(c.dep_ in ("dobj", "ccomp") for c in token.children):
+        return True
+    return token.dep_ == "relcl" and token.head.pos_ == "NOUN"

@@ -18,6 +18,8 @@ HYPOTHETICAL_AUX = frozenset(
 )
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
 FUTURE_VERBS = frozenset({"expect", "schedule", "set", "due", "plan", "slate", "intend"})
+# "want to destroy", "hope to meet": a wish, not a deed
+DESIRE_VERBS = frozenset({"want", "wish", "hope", "aim", "try", "seek", "like", "dream", "long"})
 SPECULATIVE_WORDS = frozenset({"likely", "unlikely", "probably", "possibly", "perhaps", "maybe"})
 FUTURE_TIME = (
     "next week",
@@ -105,6 +107,8 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
                     return Modality.HYPOTHETICAL
         if token.lemma_ in FUTURE_VERBS and token is not trigger:
             return Modality.FUTURE
+        if token.lemma_ in DESIRE_VERBS and token is not trigger:
+            return Modality.HYPOTHETICAL
         if token.lower_ in SPECULATIVE_WORDS:
             return Modality.SPECULATIVE
     lowered = sentence.text.lower()
