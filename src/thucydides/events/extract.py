@@ -51,7 +51,8 @@ SUPPORT_VERBS = frozenset(
      "impose", "declare", "announce", "give", "provide", "send", "grant", "extend", "hand",
      "lodge", "file", "take", "set", "unleash", "order", "plan", "prepare", "be", "go", "get",
      "receive", "seek", "win", "secure", "reach", "conclude", "finalize", "finalise", "renew",
-     "offer", "propose", "use", "deploy", "commit", "perpetrate", "claim"}
+     "offer", "propose", "use", "deploy", "commit", "perpetrate", "claim", "speed", "accelerate",
+     "finish"}
 )  # fmt: skip
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
@@ -381,8 +382,10 @@ class SentenceCoder:
             as_object = head.dep_ == "dobj"
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
+                governing = self.match(head)
                 if (as_object or not self._consult_noun(token)) and (
-                    self.match(head) is not None or head.lemma_.lower() not in SUPPORT_VERBS
+                    (governing is not None and governing.frame != "say")
+                    or head.lemma_.lower() not in SUPPORT_VERBS
                 ):
                     # "condemned the attack", "feel the threat": not the subject's own act;
                     # "launched an attack", "held talks": the subject did it
