@@ -218,3 +218,28 @@ def test_two_processes_give_the_same_events_as_one(tmp_path: Path) -> None:
     )
     assert single.returncode == 0 and double.returncode == 0, double.stderr
     assert single.stdout and single.stdout == double.stdout
+
+
+def test_export_command_writes_gdelt_rows(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    coded = run(
+        "code",
+        "-",
+        "--db",
+        str(db),
+        "--date",
+        "2008-08-10",
+        stdin="Russian troops attacked Georgian soldiers near Gori.",
+        cwd=tmp_path,
+    )
+    assert coded.returncode == 0, coded.stderr
+    out = tmp_path / "events.tsv"
+    result = run("export", "--db", str(db), "--format", "gdelt", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert rows and all(len(row) == 58 for row in rows)
+    assert rows[0][1] == "20080810" and rows[0][26] == "190"
+    bad = run(
+        "export", "--db", str(db), "--format", "xml", "--out", str(tmp_path / "x"), cwd=tmp_path
+    )
+    assert bad.returncode == 2 and "gdelt" in bad.stderr

@@ -446,6 +446,73 @@ def _articles(items: Iterable[Article | Rejection]) -> Iterator[Article]:
             yield item
 
 
+# -- export --------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="gdelt, gdelt2, icews, plover, parquet or csv.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write (a directory for parquet).")
+    ],
+    db: DbOption = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Source actor code prefix.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="Target actor code prefix.")
+    ] = None,
+    code_prefix: Annotated[str | None, typer.Option("--code", help="CAMEO code prefix.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last date, YYYY-MM-DD.")] = None,
+    merged: Annotated[
+        bool,
+        typer.Option(
+            "--merged",
+            help="GDELT formats: one row per (date, source, target, code) with mention and article counts.",
+        ),
+    ] = False,
+    include_unasserted: Annotated[
+        bool,
+        typer.Option(
+            "--include-unasserted",
+            help="GDELT/ICEWS: also export negated, future and hypothetical events (those formats cannot mark them).",
+        ),
+    ] = False,
+) -> None:
+    """Export stored events for R, pandas and the tools that read GDELT or ICEWS files."""
+    from thucydides.store.export import export_events
+
+    settings = Settings.load(db=str(db) if db else None)
+    if not Path(settings.db).exists():
+        err.print(
+            f"[bold red]error:[/] no database at {escape(settings.db)}; run `thucydides code ...` first, or pass --db"
+        )
+        raise typer.Exit(code=2)
+    try:
+        with EventStore(settings.db, read_only=True) as store:
+            report = export_events(
+                store,
+                fmt,
+                out,
+                source=source,
+                target=target,
+                code=code_prefix,
+                since=since,
+                until=until,
+                merged=merged,
+                include_unasserted=include_unasserted,
+            )
+    except ThucydidesError as exc:
+        raise _fail(exc) from exc
+    err.print(
+        f"wrote {report.events} row(s) ({report.skipped} skipped) to {escape(report.path)} "
+        f"in {report.files} file(s)"
+    )
+
+
 # -- quotes --------------------------------------------------------------------------------
 
 

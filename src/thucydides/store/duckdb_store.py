@@ -518,6 +518,14 @@ class EventStore:
         (row,) = self._fetch(sql)
         return {table: int(n) for table, n in zip(tables, row, strict=True)}
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return a new cursor on the store, for streaming reads (exports, analysis).
+
+        Each cursor runs its own query, so several can be iterated at once; close it
+        when done.
+        """
+        return self._connection().cursor()
+
     # --- helpers --------------------------------------------------------------------
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
