@@ -572,6 +572,13 @@ class DocumentResolver:
         actor = self._compose(head, role)
         if actor is None:
             return ()
+        for child in head.children:  # "his Russian counterpart, Vladimir Putin": name him
+            if child.dep_ == "appos" and (
+                child.ent_type_ == "PERSON" or child.text in self.memory.persons
+            ):
+                person = self._person(child)
+                if person is not None and person.code == actor.code:
+                    return (replace(actor, name=person.name),)
         countries = self._coordinated_countries(head)
         if len(countries) > 1:  # "the Kazakh and Russian presidents"
             return tuple(
