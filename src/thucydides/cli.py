@@ -36,6 +36,7 @@ from thucydides import __version__
 from thucydides.config import Settings
 from thucydides.errors import ThucydidesError
 from thucydides.ingest import read_inputs
+from thucydides.ingest.dedup import NearDuplicates
 from thucydides.output import QUOTE_FIELDS, quote_row, write_csv, write_jsonl
 from thucydides.pipeline import Coder, make_article
 from thucydides.records import Actor, Article, CodedArticle, Event, Rejection
@@ -48,6 +49,7 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True)
+log = logging.getLogger(__name__)
 STORE_BATCH = 200  # articles per database transaction: one insert per article is ~20x slower
 
 
@@ -203,6 +205,28 @@ def code(
             "--progress/--no-progress", help="Show a progress bar [default: on a terminal]."
         ),
     ] = None,
+    text_field: Annotated[
+        str, typer.Option("--text-field", help="JSONL key / CSV column holding the text.")
+    ] = "text",
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="JSONL key / CSV column holding the id.")
+    ] = "id",
+    date_field: Annotated[
+        str, typer.Option("--date-field", help="JSONL key / CSV column holding the date.")
+    ] = "date",
+    language_check: Annotated[
+        bool,
+        typer.Option(
+            "--language-check/--no-language-check", help="Reject articles not in English."
+        ),
+    ] = True,
+    near_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--near-duplicates/--no-near-duplicates",
+            help="Reject near-duplicate articles (syndicated copies) seen earlier in the run.",
+        ),
+    ] = True,
 ) -> None:
     """Code news articles into events, store them, and print them.
 
@@ -225,18 +249,31 @@ def code(
             table_events: list[Event] = []
             first_csv = True
 
+            duplicates = NearDuplicates() if near_duplicates else None
+
             def fresh() -> Iterator[Article]:
-                for item in read_inputs(inputs, default_date=date, max_bytes=settings.max_bytes):
+                items = read_inputs(
+                    inputs,
+                    default_date=date,
+                    max_bytes=settings.max_bytes,
+                    text_field=text_field,
+                    id_field=id_field,
+                    date_field=date_field,
+                    detect_language=language_check,
+                )
+                for item in items:
+                    if isinstance(item, Article):
+                        if store.has_article(item.content_hash):
+                            counts["stored"] += 1
+                            log.info("skipped %s: already coded", item.origin)
+                            continue
+                        if duplicates is not None:  # a syndicated copy becomes a rejection
+                            item = duplicates.check(item) or item
                     if isinstance(item, Rejection):
                         counts["rejected"] += 1
                         store.add_rejection(item)
                         _report(item)
                         bar.update(task, rejected=counts["rejected"])
-                    elif store.has_article(item.content_hash):
-                        counts["stored"] += 1
-                        logging.getLogger("thucydides.cli").info(
-                            "skipped %s: already coded", item.origin
-                        )
                     else:
                         yield item
 

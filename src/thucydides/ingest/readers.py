@@ -1,28 +1,35 @@
-"""Read articles from files, directories and standard input, one record at a time.
+"""Read articles from files, directories, globs and standard input, one record at a time.
 
 :func:`read_inputs` is the one entry point. It yields an
 :class:`~thucydides.records.Article` for every document it can read and a
 :class:`~thucydides.records.Rejection` for every one it cannot, in input order,
-and never holds more than one document in memory.
+and never holds more than one document in memory, whatever the corpus size.
 
-Formats, chosen by file name:
+Formats, chosen by file name (each may also be gzip-compressed, ``name.jsonl.gz``,
+and is then decompressed as it is read, with ``max_bytes`` counting decompressed
+bytes; see :mod:`~thucydides.ingest.streams`):
 
-- ``*.jsonl``: one JSON object per line, ``{"id": ..., "text": ..., "date": ...,
-  "title": ..., "url": ..., "publisher": ...}`` (``id`` and ``text`` required).
-  Each bad line is rejected on its own, with origin ``"path:LINENO"``.
+- ``*.jsonl``: one JSON object per line (:mod:`~thucydides.ingest.jsonl`).
+- ``*.csv``, ``*.tsv``: a header row, then one article per row
+  (:mod:`~thucydides.ingest.csvfile`).
 - ``*.html``, ``*.htm``, ``*.xhtml``: a web page; trafilatura extracts the main
-  text (no menus or page furniture), title, publisher and publication date.
+  text, title, publisher and publication date (:mod:`~thucydides.ingest.html`).
+- ``*.warc``: a web archive such as CC-NEWS, read through warcio
+  (:mod:`~thucydides.ingest.warc`).
+- ``*.sgm``, ``*.sgml``: the Reuters-21578 corpus (:mod:`~thucydides.ingest.reuters`).
 - anything else: the whole file is one plain-text article in UTF-8.
 - ``"-"``: standard input, read as bytes, one plain-text article.
 
 Directories are walked recursively, entries sorted by name at each level, skipping
-names that start with a dot. The byte and text checks live in
-:mod:`thucydides.ingest.checks`.
+names that start with a dot. An input with ``*``, ``?`` or ``[`` that is not an
+existing path is a glob pattern (``**`` matches any depth), its matches read in
+sorted order. Articles confidently not in English are rejected as ``NOT_ENGLISH``
+(:mod:`~thucydides.ingest.language`) unless ``detect_language`` is false.
 """
 
 from __future__ import annotations
 
-import json
+import glob
 import logging
 import os
 import stat
@@ -30,41 +37,56 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from thucydides.errors import ConfigError
-from thucydides.ingest.checks import (
-    SNIFF_BYTES,
-    Problem,
-    check_bytes,
-    check_size,
-    check_text,
-    content_hash,
-    decode_utf8,
-    format_size,
-    normalise_date,
-    sniff_binary,
+from thucydides.ingest.checks import Problem, check_bytes, check_size, format_size, normalise_date
+from thucydides.ingest.csvfile import CSV_DELIMITERS, read_csv
+from thucydides.ingest.fields import (
+    DEFAULT_DATE_FIELD,
+    DEFAULT_ID_FIELD,
+    DEFAULT_TEXT_FIELD,
+    FieldNames,
+    reject,
+    text_article,
 )
 from thucydides.ingest.html import HTML_SUFFIXES, read_html
+from thucydides.ingest.jsonl import JSONL_SUFFIXES, read_jsonl
+from thucydides.ingest.language import check_language
+from thucydides.ingest.reuters import REUTERS_SUFFIXES, iter_reuters
+from thucydides.ingest.streams import (
+    READ_ERRORS,
+    file_format,
+    open_stream,
+    read_limited,
+    stream_rejection,
+    too_large_decompressed,
+    unreadable,
+)
+from thucydides.ingest.warc import WARC_SUFFIXES, read_warc
 from thucydides.records import Article, Rejection, RejectReason
 
 __all__ = ["DEFAULT_MAX_BYTES", "STDIN", "read_inputs"]
 
 logger = logging.getLogger(__name__)
 
-#: Largest article accepted by default: 10 MiB of text (or one JSONL line).
+#: Largest article accepted by default: 10 MiB of text (or one JSONL line, CSV row, page).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 #: The input name that means "read standard input".
 STDIN = "-"
 
 _STDIN_ORIGIN = "<stdin>"
-_JSONL_SUFFIXES = frozenset({".jsonl"})
-_OPTIONAL_FIELDS = ("title", "url", "publisher")
-_JSONL_SHAPE = (
-    'each line must be one JSON object such as {"id": "a1", "text": "...", "date": "2024-03-05"}'
-)
-_DRAIN_CHUNK = 1024 * 1024
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """The checked reading options, passed down to every reader."""
+
+    published: str | None
+    max_bytes: int
+    fields: FieldNames
 
 
 def read_inputs(
@@ -72,13 +94,23 @@ def read_inputs(
     *,
     default_date: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    text_field: str = DEFAULT_TEXT_FIELD,
+    id_field: str = DEFAULT_ID_FIELD,
+    date_field: str = DEFAULT_DATE_FIELD,
+    detect_language: bool = True,
 ) -> Iterator[Article | Rejection]:
     """Yield an Article or a Rejection for every document in ``inputs``, one at a time.
 
-    ``inputs`` are file paths, directory paths or ``"-"`` for standard input.
-    ``default_date`` (YYYY-MM-DD) is the publication date of articles whose input
-    gives none. ``max_bytes`` caps the size of one article (one file, or one JSONL
-    line). Options are checked at once, before anything is read: a bad one raises
+    ``inputs`` are file paths, directory paths, glob patterns or ``"-"`` for
+    standard input. ``default_date`` (YYYY-MM-DD) is the publication date of
+    articles whose input gives none. ``max_bytes`` caps the size of one article
+    (one file, JSONL line, CSV row, WARC page or Reuters element; decompressed
+    bytes for ``.gz`` files). ``text_field``, ``id_field`` and ``date_field`` name
+    the JSONL keys and CSV columns that hold the text, id and date. With
+    ``detect_language`` (the default), articles confidently in another language
+    than English are rejected as ``NOT_ENGLISH``.
+
+    Options are checked at once, before anything is read: a bad one raises
     :class:`~thucydides.errors.ConfigError`. Unreadable documents never raise;
     they are yielded as rejections.
     """
@@ -98,34 +130,81 @@ def read_inputs(
             f"max_bytes must be a positive whole number of bytes, got {max_bytes!r}; "
             f"the default is {DEFAULT_MAX_BYTES} ({format_size(DEFAULT_MAX_BYTES)})"
         )
-    return _read_all(list(inputs), published=published, max_bytes=max_bytes)
+    if not isinstance(detect_language, bool):
+        raise ConfigError(
+            f"detect_language must be True or False, got {detect_language!r}; "
+            "pass detect_language=False (--no-language-check) to keep articles in any language"
+        )
+    fields = FieldNames(text=text_field, id=id_field, date=date_field)
+    options = _Options(published=published, max_bytes=max_bytes, fields=fields)
+    records = _read_all(list(inputs), options=options)
+    return _reject_other_languages(records) if detect_language else records
 
 
 def _read_all(
-    inputs: list[str | os.PathLike[str]], *, published: str | None, max_bytes: int
+    inputs: list[str | os.PathLike[str]], *, options: _Options
 ) -> Iterator[Article | Rejection]:
     """Yield the records of every input in order (the generator behind :func:`read_inputs`)."""
     for item in inputs:
+        name = os.fspath(item)
         if isinstance(item, str) and item == STDIN:
-            yield _read_stdin(published=published, max_bytes=max_bytes)
-        elif not os.fspath(item):
+            yield _read_stdin(options=options)
+        elif not name:
             # Path("") means the current directory; an empty name is a mistake, not a request.
             yield Rejection(
                 "", RejectReason.UNREADABLE, "an input path is empty; pass a file or folder name"
             )
+        elif _GLOB_CHARACTERS.intersection(name) and not os.path.lexists(name):
+            yield from _read_pattern(name, options=options)
         else:
-            yield from _read_path(
-                Path(item), published=published, max_bytes=max_bytes, walked=False
-            )
+            yield from _read_path(Path(item), options=options, walked=False)
 
 
-def _read_path(
-    path: Path, *, published: str | None, max_bytes: int, walked: bool
+def _reject_other_languages(
+    records: Iterator[Article | Rejection],
 ) -> Iterator[Article | Rejection]:
-    """Yield the records of one path: a directory, a JSONL file or a plain-text file.
+    """Pass records through, turning articles confidently not in English into ``NOT_ENGLISH`` rejections."""
+    for record in records:
+        if isinstance(record, Article):
+            problem = check_language(record.text)
+            if problem is not None:
+                yield reject(record.origin or record.article_id, problem, record.content_hash)
+                continue
+        yield record
 
-    ``walked`` is true for files found by walking a directory; those must be
-    regular files, so that a FIFO or device in a tree cannot block the run.
+
+def _read_pattern(pattern: str, *, options: _Options) -> Iterator[Article | Rejection]:
+    """Yield the records of every path a glob pattern matches, in sorted order.
+
+    A directory that matches is walked; a match inside a directory already walked
+    is not read twice (``corpus/**`` matches both a folder and its files).
+    """
+    matches = sorted(glob.glob(pattern, recursive=True))
+    if not matches:
+        where = "" if os.path.isabs(pattern) else f" (relative patterns start from {os.getcwd()})"
+        yield Rejection(
+            pattern,
+            RejectReason.UNREADABLE,
+            f"no file matches the pattern {pattern!r}{where}; check the pattern "
+            "(** matches any depth; quote it so that the shell leaves it alone)",
+        )
+        return
+    logger.debug("the pattern %s matches %d paths", pattern, len(matches))
+    walked: set[Path] = set()
+    for match in matches:
+        path = Path(match)
+        if walked.intersection(path.parents):
+            continue
+        if path.is_dir():
+            walked.add(path)
+        yield from _read_path(path, options=options, walked=True)
+
+
+def _read_path(path: Path, *, options: _Options, walked: bool) -> Iterator[Article | Rejection]:
+    """Yield the records of one path: a directory or a file of any supported format.
+
+    ``walked`` is true for files found by walking a directory or matching a
+    pattern; those must be regular files, so that a FIFO or device cannot block the run.
     """
     origin = str(path)
     try:
@@ -140,10 +219,10 @@ def _read_path(
         )
         return
     except OSError as exc:
-        yield _unreadable(origin, exc)
+        yield unreadable(origin, exc)
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _read_directory(path, published=published, max_bytes=max_bytes, seen=set())
+        yield from _read_directory(path, options=options, seen=set())
     elif walked and not stat.S_ISREG(info.st_mode):
         yield Rejection(
             origin,
@@ -151,16 +230,49 @@ def _read_path(
             f"not a regular file ({_file_kind(info.st_mode)}): {origin}; "
             "name it on the command line if it really holds an article",
         )
-    elif path.suffix.lower() in _JSONL_SUFFIXES:
-        yield from _read_jsonl(path, published=published, max_bytes=max_bytes)
-    elif path.suffix.lower() in HTML_SUFFIXES:
-        yield _read_html_file(path, info, published=published, max_bytes=max_bytes)
     else:
-        yield _read_text_file(path, info, published=published, max_bytes=max_bytes)
+        yield from _read_file(path, info, options=options)
+
+
+def _read_file(
+    path: Path, info: os.stat_result, *, options: _Options
+) -> Iterator[Article | Rejection]:
+    """Yield the records of one file, read by the reader its name calls for."""
+    kind, compressed = file_format(path)
+    published, max_bytes = options.published, options.max_bytes
+    if kind in WARC_SUFFIXES:
+        yield from read_warc(path, published=published, max_bytes=max_bytes)
+    elif kind in JSONL_SUFFIXES:
+        yield from read_jsonl(
+            path,
+            compressed=compressed,
+            fields=options.fields,
+            published=published,
+            max_bytes=max_bytes,
+        )
+    elif kind in CSV_DELIMITERS:
+        yield from read_csv(
+            path,
+            compressed=compressed,
+            fields=options.fields,
+            published=published,
+            max_bytes=max_bytes,
+            delimiter=CSV_DELIMITERS[kind],
+        )
+    elif kind in REUTERS_SUFFIXES:
+        yield from iter_reuters(path, default_date=published, max_bytes=max_bytes)
+    else:
+        data = _read_document(path, info, compressed=compressed, max_bytes=max_bytes)
+        if isinstance(data, Rejection):
+            yield data
+        elif kind in HTML_SUFFIXES:
+            yield read_html(data, origin=str(path), default_date=published, max_bytes=max_bytes)
+        else:
+            yield _from_bytes(data, origin=str(path), published=published, max_bytes=max_bytes)
 
 
 def _read_directory(
-    directory: Path, *, published: str | None, max_bytes: int, seen: set[str]
+    directory: Path, *, options: _Options, seen: set[str]
 ) -> Iterator[Article | Rejection]:
     """Yield the records of every non-hidden file under ``directory``, sorted by name at each level.
 
@@ -178,7 +290,7 @@ def _read_directory(
         with os.scandir(directory) as scan:
             entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as exc:
-        yield _unreadable(str(directory), exc)
+        yield unreadable(str(directory), exc)
         return
     logger.debug("reading directory %s (%d entries)", directory, len(entries))
     for entry in entries:
@@ -188,46 +300,39 @@ def _read_directory(
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _read_directory(path, published=published, max_bytes=max_bytes, seen=seen)
+            yield from _read_directory(path, options=options, seen=seen)
         else:
-            yield from _read_path(path, published=published, max_bytes=max_bytes, walked=True)
+            yield from _read_path(path, options=options, walked=True)
 
 
-def _read_html_file(
-    path: Path, info: os.stat_result, *, published: str | None, max_bytes: int
-) -> Article | Rejection:
-    """Return the Article in an HTML page, or the Rejection saying why there is none."""
+def _read_document(
+    path: Path, info: os.stat_result, *, compressed: bool, max_bytes: int
+) -> bytes | Rejection:
+    """Return the bytes of a one-document file (decompressed), at most ``max_bytes + 1`` of them.
+
+    An uncompressed regular file over the limit is rejected from its size, unread;
+    a compressed one is rejected once decompression passes the limit.
+    """
     origin = str(path)
-    if stat.S_ISREG(info.st_mode):
+    if not compressed and stat.S_ISREG(info.st_mode):
         problem = check_size(info.st_size, max_bytes=max_bytes)
         if problem is not None:
-            return _reject(origin, problem)
+            return reject(origin, problem)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        source = open_stream(path, compressed=compressed)
     except OSError as exc:
-        return _unreadable(origin, exc)
-    return read_html(data, origin=origin, default_date=published, max_bytes=max_bytes)
+        return stream_rejection(origin, exc)
+    with source:
+        try:
+            data = read_limited(source.stream, max_bytes=max_bytes)
+        except READ_ERRORS as exc:
+            return stream_rejection(origin, exc, stream=source)
+    if compressed and len(data) > max_bytes:
+        return too_large_decompressed(origin, max_bytes=max_bytes)
+    return data
 
 
-def _read_text_file(
-    path: Path, info: os.stat_result, *, published: str | None, max_bytes: int
-) -> Article | Rejection:
-    """Return the Article in a plain-text file, or the Rejection saying why there is none."""
-    origin = str(path)
-    if stat.S_ISREG(info.st_mode):
-        problem = check_size(info.st_size, max_bytes=max_bytes)
-        if problem is not None:
-            return _reject(origin, problem)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        return _unreadable(origin, exc)
-    return _from_bytes(data, origin=origin, published=published, max_bytes=max_bytes)
-
-
-def _read_stdin(*, published: str | None, max_bytes: int) -> Article | Rejection:
+def _read_stdin(*, options: _Options) -> Article | Rejection:
     """Return the Article on standard input (read as bytes), or the Rejection saying why there is none."""
     stream: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
     if stream is None:
@@ -238,10 +343,12 @@ def _read_stdin(*, published: str | None, max_bytes: int) -> Article | Rejection
             "pass a file path instead of '-'",
         )
     try:
-        data = stream.read(max_bytes + 1)
+        data = stream.read(options.max_bytes + 1)
     except OSError as exc:
-        return _unreadable(_STDIN_ORIGIN, exc)
-    return _from_bytes(data, origin=_STDIN_ORIGIN, published=published, max_bytes=max_bytes)
+        return unreadable(_STDIN_ORIGIN, exc)
+    return _from_bytes(
+        data, origin=_STDIN_ORIGIN, published=options.published, max_bytes=options.max_bytes
+    )
 
 
 def _from_bytes(
@@ -259,218 +366,8 @@ def _from_bytes(
     name = "INPUT" if origin == _STDIN_ORIGIN else origin
     checked = check_bytes(data, name=name)
     if isinstance(checked, Problem):
-        return _reject(origin, checked)
-    return _article(checked, origin=origin, published=published)
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One line of a JSONL file: its number, its bytes (``None`` when too long) and its size."""
-
-    number: int
-    data: bytes | None
-    size: int
-
-
-def _lines(handle: IO[bytes], *, max_bytes: int) -> Iterator[_Line]:
-    """Yield the lines of ``handle`` without their line end, never reading more than ``max_bytes + 1`` at once."""
-    number = 0
-    while True:
-        raw = handle.readline(max_bytes + 1)
-        if not raw:
-            return
-        number += 1
-        if raw.endswith(b"\n"):
-            yield _Line(number, raw[:-1], len(raw) - 1)
-        elif len(raw) <= max_bytes:
-            yield _Line(number, raw, len(raw))  # the last line, with no line end
-        else:
-            size = len(raw)
-            while True:  # skip the rest of the overlong line, a chunk at a time
-                chunk = handle.readline(_DRAIN_CHUNK)
-                if not chunk:
-                    break
-                if chunk.endswith(b"\n"):
-                    size += len(chunk) - 1
-                    break
-                size += len(chunk)
-            yield _Line(number, None, size)
-
-
-def _read_jsonl(
-    path: Path, *, published: str | None, max_bytes: int
-) -> Iterator[Article | Rejection]:
-    """Yield an Article or a Rejection for every non-blank line of a JSONL file.
-
-    A file whose first bytes are binary (a compressed or UTF-16 file named
-    ``.jsonl``) is rejected once, as a whole, rather than line by line.
-    """
-    origin = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield _unreadable(origin, exc)
-        return
-    with handle:
-        try:
-            head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # look without consuming
-        except OSError as exc:
-            yield _unreadable(origin, exc)
-            return
-        problem = sniff_binary(head, name=origin)
-        if problem is not None:
-            yield _reject(origin, problem)
-            return
-        lines = _lines(handle, max_bytes=max_bytes)
-        n_records = 0
-        while True:
-            try:
-                line = next(lines)
-            except StopIteration:
-                break
-            except OSError as exc:
-                yield _unreadable(origin, exc)
-                return
-            if line.data is not None and not line.data.strip():
-                continue  # blank lines separate nothing and are not records
-            n_records += 1
-            line_origin = f"{origin}:{line.number}"
-            if line.data is None:
-                problem = check_size(
-                    line.size,
-                    max_bytes=max_bytes,
-                    what="line size",
-                    fix="split or shorten this article, or raise --max-bytes",
-                )
-                if problem is not None:
-                    yield _reject(line_origin, problem)
-                continue
-            yield _parse_jsonl_line(line.data, origin=line_origin, name=origin, published=published)
-    if n_records == 0:
-        yield Rejection(
-            origin,
-            RejectReason.EMPTY,
-            "the JSONL file has no records (it is empty or has only blank lines); "
-            "there is nothing to code",
-        )
-
-
-def _parse_jsonl_line(
-    data: bytes, *, origin: str, name: str, published: str | None
-) -> Article | Rejection:
-    """Return the Article in one JSONL line, or the Rejection saying what is wrong with the line.
-
-    ``origin`` is ``"path:LINENO"``; ``name`` is the file's path, for fixes in messages.
-    """
-    decoded = decode_utf8(data, name=name)
-    if isinstance(decoded, Problem):
-        return _reject(origin, decoded)
-    try:
-        record: Any = json.loads(decoded)
-    except json.JSONDecodeError as exc:
-        return _malformed(origin, f"invalid JSON at column {exc.colno}: {exc.msg}; {_JSONL_SHAPE}")
-    except (ValueError, RecursionError) as exc:
-        return _malformed(origin, f"invalid JSON: {exc}; {_JSONL_SHAPE}")
-    if not isinstance(record, dict):
-        return _malformed(
-            origin, f"the line is a JSON {_json_kind(record)}, not an object; {_JSONL_SHAPE}"
-        )
-    if "text" not in record:
-        return _malformed(origin, f'missing required field "text"; {_JSONL_SHAPE}')
-    text = record["text"]
-    if not isinstance(text, str):
-        return _malformed(
-            origin,
-            f'field "text" must be a string, got {_json_kind(text)} {_clip(text)}; {_JSONL_SHAPE}',
-        )
-    checked = check_text(text)
-    if isinstance(checked, Problem):
-        return _reject(origin, checked)
-    digest = content_hash(checked)
-    article_id = _jsonl_id(record)
-    if isinstance(article_id, Problem):
-        return _reject(origin, article_id, digest)
-    fields: dict[str, str | None] = {}
-    for name in _OPTIONAL_FIELDS:
-        value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            return _malformed(
-                origin,
-                f'field "{name}" must be a string or null, got {_json_kind(value)} {_clip(value)}',
-                digest,
-            )
-        fields[name] = (value.strip() or None) if isinstance(value, str) else None
-    date = record.get("date")
-    if date is not None and date != "":
-        normalised = normalise_date(date)
-        if isinstance(normalised, Problem):
-            return _reject(origin, normalised, digest)
-        date = normalised
-    else:
-        date = published
-    return Article(
-        article_id=article_id,
-        text=checked,
-        content_hash=digest,
-        title=fields["title"],
-        url=fields["url"],
-        publisher=fields["publisher"],
-        published=date,
-        origin=origin,
-    )
-
-
-def _jsonl_id(record: dict[str, Any]) -> str | Problem:
-    """Return a JSONL record's ``id`` as a string, or a ``MALFORMED`` problem."""
-    if "id" not in record:
-        return Problem(RejectReason.MALFORMED, f'missing required field "id"; {_JSONL_SHAPE}')
-    value = record["id"]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return Problem(
-        RejectReason.MALFORMED,
-        f'field "id" must be a non-empty string or an integer, got {_json_kind(value)} {_clip(value)}',
-    )
-
-
-def _article(text: str, *, origin: str, published: str | None) -> Article:
-    """Build the Article for checked plain text; its id is the start of its content hash."""
-    digest = content_hash(text)
-    return Article(
-        article_id=digest[:16],
-        text=text,
-        content_hash=digest,
-        published=published,
-        origin=origin,
-    )
-
-
-def _reject(origin: str, problem: Problem, digest: str | None = None) -> Rejection:
-    """Turn a check's problem into a Rejection of ``origin``."""
-    logger.debug("rejected %s (%s): %s", origin, problem.reason, problem.detail)
-    return Rejection(origin, problem.reason, problem.detail, digest)
-
-
-def _malformed(origin: str, detail: str, digest: str | None = None) -> Rejection:
-    """Return a ``MALFORMED`` Rejection of ``origin``."""
-    return _reject(origin, Problem(RejectReason.MALFORMED, detail), digest)
-
-
-def _unreadable(origin: str, exc: OSError) -> Rejection:
-    """Return the ``UNREADABLE`` Rejection for an operating-system error on ``origin``."""
-    if isinstance(exc, PermissionError):
-        detail = (
-            f"permission denied: {origin}; give this user read access (e.g. chmod a+r) or skip it"
-        )
-    else:
-        reason = exc.strerror or type(exc).__name__
-        detail = (
-            f"cannot read {origin}: {reason}; check that the path is a readable file or directory"
-        )
-    logger.debug("rejected %s (unreadable): %s", origin, detail)
-    return Rejection(origin, RejectReason.UNREADABLE, detail)
+        return reject(origin, checked)
+    return text_article(checked, origin=origin, published=published)
 
 
 def _file_kind(mode: int) -> str:
@@ -482,24 +379,3 @@ def _file_kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "a special file"
-
-
-def _json_kind(value: object) -> str:
-    """Name a decoded JSON value's type as JSON calls it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _clip(value: object, limit: int = 40) -> str:
-    """Return the JSON text of ``value``, cut to ``limit`` characters for a message."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

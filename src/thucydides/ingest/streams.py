@@ -1,0 +1,229 @@
+"""Open input files, plain or gzip-compressed, as byte streams read within a size limit.
+
+Every reader opens its file through :func:`open_stream`, so that ``name.jsonl.gz``
+is read exactly like ``name.jsonl``, decompressed as it is read and never whole.
+No read here asks for more than ``max_bytes + 1`` bytes at once: a gzip bomb (a
+small file that decompresses to gigabytes) costs at most one article's worth of
+memory before it is rejected as ``TOO_LARGE``.
+
+Failures become rejections here too: :func:`stream_rejection` turns an error
+raised while reading into ``MALFORMED`` (a corrupt or truncated gzip stream, with
+the compressed byte offset and zlib's message) or ``UNREADABLE`` (the operating
+system refused the read).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+from thucydides.ingest.checks import format_size
+from thucydides.records import Rejection, RejectReason
+
+__all__ = [
+    "GZIP_SUFFIX",
+    "READ_ERRORS",
+    "ByteStream",
+    "Line",
+    "Stream",
+    "file_format",
+    "lines",
+    "open_stream",
+    "read_limited",
+    "stream_rejection",
+    "too_large_decompressed",
+    "unreadable",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The file name ending of gzip-compressed inputs (``name.jsonl.gz`` is JSONL, compressed).
+GZIP_SUFFIX = ".gz"
+
+#: What reading a (possibly compressed) stream can raise: the operating system's errors,
+#: gzip's (``BadGzipFile`` is an ``OSError``), zlib's, and ``EOFError`` for a truncated stream.
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+_DRAIN_CHUNK = 1024 * 1024
+_GZIP_FIX = (
+    "the file is damaged or was cut short (an interrupted download or copy); "
+    "check it with `gzip -t`, and fetch or compress it again"
+)
+
+
+class ByteStream(Protocol):
+    """What readers need from an open file: bounded reads and a look ahead."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Read up to ``size`` bytes."""
+        ...
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """Read one line of at most ``size`` bytes."""
+        ...
+
+    def peek(self, size: int, /) -> bytes:
+        """Return bytes ahead without consuming them."""
+        ...
+
+
+def file_format(path: Path) -> tuple[str, bool]:
+    """Return the lower-case format suffix of ``path`` and whether it is gzip-compressed.
+
+    ``feed.jsonl.gz`` gives ``(".jsonl", True)``; ``notes.gz`` gives ``("", True)``
+    (read as plain text); ``story.TXT`` gives ``(".txt", False)``.
+    """
+    suffix = path.suffix.lower()
+    if suffix != GZIP_SUFFIX:
+        return suffix, False
+    return Path(path.stem).suffix.lower(), True
+
+
+class Stream:
+    """A file opened for reading as bytes, decompressed on the fly when it is gzip.
+
+    Use it as a context manager; ``stream`` is what to read from, and
+    :meth:`compressed_offset` says how far into the file on disk reading has got.
+    """
+
+    def __init__(self, raw: io.BufferedReader, *, compressed: bool) -> None:
+        self._raw = raw
+        self.compressed = compressed
+        self.stream: ByteStream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+
+    def compressed_offset(self) -> int:
+        """Return the byte offset reached in the file on disk (for messages about corrupt data)."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return -1
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if isinstance(self.stream, gzip.GzipFile):
+            self.stream.close()
+        self._raw.close()
+
+
+def open_stream(path: Path, *, compressed: bool) -> Stream:
+    """Open ``path`` for reading as bytes, decompressing gzip when ``compressed`` is true.
+
+    Raises ``OSError`` when the file cannot be opened (turn it into a rejection
+    with :func:`unreadable`).
+    """
+    return Stream(path.open("rb"), compressed=compressed)
+
+
+def read_limited(stream: ByteStream, *, max_bytes: int) -> bytes:
+    """Read up to ``max_bytes + 1`` bytes: one more than allowed shows that there is more."""
+    wanted = max_bytes + 1
+    data = stream.read(wanted)
+    if len(data) >= wanted or not data:
+        return data
+    # Decompressing and chunked streams may return short reads before the end.
+    parts = [data]
+    got = len(data)
+    while got < wanted:
+        more = stream.read(wanted - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def too_large_decompressed(origin: str, *, max_bytes: int, what: str = "document") -> Rejection:
+    """Return the ``TOO_LARGE`` Rejection for compressed data that decompresses past the limit."""
+    detail = (
+        f"the decompressed {what} is over the {format_size(max_bytes)} limit per article "
+        f"(reading stopped there: a gzip bomb or a very large {what}); "
+        "split the input or raise --max-bytes"
+    )
+    logger.debug("rejected %s (too_large): %s", origin, detail)
+    return Rejection(origin, RejectReason.TOO_LARGE, detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a file: its number, its bytes without the line end (``None`` when too long), its size."""
+
+    number: int
+    data: bytes | None
+    size: int
+
+
+def lines(stream: ByteStream, *, max_bytes: int) -> Iterator[Line]:
+    """Yield the lines of ``stream`` without their line end, never reading more than ``max_bytes + 1`` at once.
+
+    A line over ``max_bytes`` is yielded with ``data=None`` and its full size,
+    after the rest of it has been skipped a chunk at a time.
+    """
+    number = 0
+    while True:
+        raw = stream.readline(max_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if raw.endswith(b"\n"):
+            yield Line(number, raw[:-1], len(raw) - 1)
+        elif len(raw) <= max_bytes:
+            yield Line(number, raw, len(raw))  # the last line, with no line end
+        else:
+            size = len(raw)
+            while True:  # skip the rest of the overlong line, a chunk at a time
+                chunk = stream.readline(_DRAIN_CHUNK)
+                if not chunk:
+                    break
+                if chunk.endswith(b"\n"):
+                    size += len(chunk) - 1
+                    break
+                size += len(chunk)
+            yield Line(number, None, size)
+
+
+def stream_rejection(
+    origin: str, exc: OSError | EOFError | zlib.error, *, stream: Stream | None = None
+) -> Rejection:
+    """Return the Rejection for an error raised while opening or reading ``origin``.
+
+    Corrupt gzip data is ``MALFORMED`` (with the compressed byte offset reached,
+    when ``stream`` is given); other operating-system errors are ``UNREADABLE``.
+    """
+    if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile):
+        return unreadable(origin, exc)
+    where = ""
+    if stream is not None and stream.compressed and stream.compressed_offset() >= 0:
+        where = f" near compressed byte offset {stream.compressed_offset()}"
+    kind = "truncated" if isinstance(exc, EOFError) else "corrupt"
+    detail = f"{kind} gzip data{where}: {exc}; {_GZIP_FIX}"
+    logger.debug("rejected %s (malformed): %s", origin, detail)
+    return Rejection(origin, RejectReason.MALFORMED, detail)
+
+
+def unreadable(origin: str, exc: OSError) -> Rejection:
+    """Return the ``UNREADABLE`` Rejection for an operating-system error on ``origin``."""
+    if isinstance(exc, PermissionError):
+        detail = (
+            f"permission denied: {origin}; give this user read access (e.g. chmod a+r) or skip it"
+        )
+    else:
+        reason = exc.strerror or type(exc).__name__
+        detail = (
+            f"cannot read {origin}: {reason}; check that the path is a readable file or directory"
+        )
+    logger.debug("rejected %s (unreadable): %s", origin, detail)
+    return Rejection(origin, RejectReason.UNREADABLE, detail)
