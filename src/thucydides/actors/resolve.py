@@ -51,6 +51,15 @@ NOT_PEOPLE = frozenset(
     {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "GPE", "LOC",
      "NORP", "LANGUAGE", "EVENT", "LAW", "WORK_OF_ART", "FAC", "PRODUCT"}
 )  # fmt: skip
+# nouns that name an organised agent, so that a name qualifying them is the actor
+# ("the Taliban religious faction", "the Islamic Jihad movement")
+AGENT_NOUNS = frozenset(
+    {"faction", "movement", "group", "organization", "organisation", "network", "wing",
+     "militia", "party", "front", "alliance", "coalition", "regime", "administration",
+     "government", "cell", "brigade", "army", "force", "forces", "fighter", "fighters",
+     "militant", "militants", "guerrilla", "guerrillas", "rebel", "rebels", "leadership",
+     "delegation", "mission", "agency", "ministry", "council", "commission", "court"}
+)  # fmt: skip
 # nouns that stand for a state when a demonym qualifies them
 STAND_IN_NOUNS = frozenset(
     {"side", "sides", "delegation", "delegations", "camp", "nation", "state", "republic", "people", "public", "negotiators"}
@@ -65,7 +74,7 @@ class _Memory:
 
     persons: dict[str, Actor]
     unknown: dict[str, str]  # surname → full name of people named but not identified
-    entity_mentions: list[tuple[int, Actor]]  # countries and organisations, for "it"/"its"
+    entity_mentions: list[tuple[int, Actor | None]]  # countries and organisations, for "it"/"its"
     person_mentions: list[tuple[int, Actor | None]]  # None: a named person we cannot code
     group_mentions: list[tuple[int, tuple[Actor, ...]]]
 
@@ -129,6 +138,9 @@ class DocumentResolver:
                 for actor in actors:
                     if actor.name and actor.sectors:
                         self.memory.person_mentions.append((position, actor))
+                if not actors and token.ent_type_ == "ORG" and token.dep_ in SUBJECTS:
+                    # a company or body we cannot code still takes "it" ("Computerland said it ...")
+                    self.memory.entity_mentions.append((position, None))
                 if (
                     not actors
                     and token.ent_type_ == "PERSON"
@@ -272,6 +284,8 @@ class DocumentResolver:
         The last resort for a head noun we do not know: "the Taliban religious
         faction", "the Palestinian Islamic Jihad movement", "al-Qaeda's network".
         """
+        if head.lemma_.lower() not in AGENT_NOUNS:
+            return ()  # "U.S. car production", "Italy's revival": things, not actors
         for child in head.children:
             if child.dep_ not in ("compound", "poss", "nmod") or child.i > head.i:
                 continue
@@ -294,9 +308,11 @@ class DocumentResolver:
                         return ()
                     return (self._retext(person, head, f"pronoun '{head.text}' → {person.name}"),)
         elif lower in THING_PRONOUNS and not _dummy_it(head):
-            for pos, actor in reversed(self.memory.entity_mentions):
+            for pos, entity in reversed(self.memory.entity_mentions):
                 if pos < position:
-                    return (self._retext(actor, head, f"pronoun '{head.text}' → {actor.text}"),)
+                    if entity is None:
+                        return ()
+                    return (self._retext(entity, head, f"pronoun '{head.text}' → {entity.text}"),)
         elif lower in GROUP_PRONOUNS:
             for pos, group in reversed(self.memory.group_mentions):
                 if pos < position:

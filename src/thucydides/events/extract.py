@@ -135,6 +135,8 @@ class SentenceCoder:
         if is_background(token):
             return []
         sources, targets = self._arguments(token, predicate)
+        if not targets and predicate.code[:2] in VIOLENT_ROOTS and not _armed(sources):
+            return []  # "banks fought hard", "the government fights inflation": a figure of speech
         if predicate.actor_object and not targets and _object_is_a_thing(token):
             return []  # "met the deadline", "recognised that ...", "the advice they received"
         if predicate.travel and not targets and sources:
@@ -446,9 +448,13 @@ class SentenceCoder:
         return self._prep_objects(token, predicate)
 
     def _owners(self, noun: Token) -> tuple[Actor, ...]:
-        """Return whose thing a noun is: its possessor, or an "of/from/by/for" phrase on it."""
+        """Return whose thing a noun is: its possessor, a name or demonym qualifying it
+        ("a U.N. Security Council resolution", "a Senegalese peace plan"), or an
+        "of/from/by/for" phrase on it."""
         owner = possessor(noun)
         owners = self.resolver.resolve(owner) if owner is not None else ()
+        if not owners:
+            owners = self._modifier_agents(noun)
         if not owners:
             owners = self._resolve_all(
                 g
@@ -614,6 +620,17 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def _same(a: Actor, b: Actor) -> bool:
     """Return whether two actors are one and the same (same code, and not two named people)."""
     return a.code == b.code and not (a.name and b.name and a.name != b.name)
+
+
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "SEP", "UAF", "COP", "SPY", "CRM", "RAD"})
+
+
+def _armed(actors: tuple[Actor, ...]) -> bool:
+    """Return whether every actor is an armed one (army, rebels, police, gunmen ...)."""
+    return bool(actors) and all(
+        ARMED_SECTORS & set(a.sectors) or a.code.startswith(("IMG", "NGM")) for a in actors
+    )
 
 
 def _object_is_a_thing(token: Token) -> bool:

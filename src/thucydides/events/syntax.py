@@ -79,7 +79,10 @@ def has_complement(token: Token, predicate: Predicate) -> bool:
     return any(
         child.dep_ == "prep"
         and child.lower_ in ("to", "on", "upon")
-        and any(g.dep_ in ("pobj", "pcomp") for g in child.children)
+        and any(
+            g.dep_ in ("pobj", "pcomp") and g.pos_ in ("NOUN", "PROPN", "VERB")
+            for g in child.children
+        )
         for child in token.children
     )
 
