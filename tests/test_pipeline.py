@@ -130,3 +130,30 @@ def test_seed_context_without_a_date(coder: Coder) -> None:
         p.text in ("Prague",) for p in coded.places
     )  # the dateline is not the story's place
     assert all(text[p.start : p.end] == p.text for p in coded.places)
+
+
+def test_a_failing_article_never_stops_the_batch(
+    coder: Coder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        make_article(
+            f"Report {i}. Russian troops attacked Georgian soldiers near Gori.",
+            article_id=f"a{i}",
+            date="2008-08-10",
+        )
+        for i in range(3)
+    ]
+    real = Coder._finish
+
+    def failing(self: Coder, job, docs):  # type: ignore[no-untyped-def]
+        if job.article.article_id == "a1":
+            raise ValueError("simulated coder bug")
+        return real(self, job, docs)
+
+    monkeypatch.setattr(Coder, "_finish", failing)
+    coded = list(coder.code_articles(articles))
+    assert [c.article.article_id for c in coded] == ["a0", "a1", "a2"]
+    assert coded[1].error is not None and "simulated coder bug" in coded[1].error
+    rejection = coded[1].rejection()
+    assert rejection is not None and rejection.reason == "coder_error"
+    assert coded[0].events and coded[2].events and coded[0].error is None

@@ -279,6 +279,12 @@ def code(
 
             def flush(batch: list[CodedArticle]) -> None:
                 nonlocal first_csv
+                for failed in [c.rejection() for c in batch if c.error is not None]:
+                    assert failed is not None
+                    counts["rejected"] += 1
+                    store.add_rejection(failed)
+                    _report(failed)
+                batch[:] = [c for c in batch if c.error is None]
                 for coded, added in zip(batch, store.add_articles(batch), strict=True):
                     if not added:
                         counts["stored"] += 1  # the same text twice in one run

@@ -156,13 +156,25 @@ class Coder:
         done = 0
         for doc, number in self.nlp.pipe(texts(), as_tuples=True, batch_size=self.batch_size):
             while done < number:  # every block of the earlier articles has been parsed
-                yield self._finish(*pending.pop(done))
+                yield self._finish_safely(*pending.pop(done))
                 done += 1
             if doc.text:
                 pending[number][1].append(doc)
         while pending:
-            yield self._finish(*pending.pop(done))
+            yield self._finish_safely(*pending.pop(done))
             done += 1
+
+    def _finish_safely(self, job: _Job, docs: list[Doc]) -> CodedArticle:
+        """Code one parsed article; a failure marks that article, it never stops the batch."""
+        try:
+            return self._finish(job, docs)
+        except (RecursionError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            log.exception("coding failed on article %s", job.article.article_id)
+            detail = (
+                f"the coder failed on this article ({type(exc).__name__}: {exc}); it was not "
+                "stored, so a re-run retries it. Please report it with the article attached"
+            )
+            return CodedArticle(job.article, error=detail)
 
     def actors(self, text: str, *, date: str | None = None) -> list[Actor]:
         """Return every actor mention the resolver finds in a text, in reading order.

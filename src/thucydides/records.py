@@ -39,6 +39,7 @@ class RejectReason(enum.StrEnum):
     UNREADABLE = "unreadable"
     DUPLICATE = "duplicate"
     NOT_ENGLISH = "not_english"
+    CODER_ERROR = "coder_error"  # the coder itself failed on this article: a bug to report
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,3 +202,11 @@ class CodedArticle:
     events: tuple[Event, ...] = field(default_factory=tuple)
     places: tuple[Place, ...] = field(default_factory=tuple)
     quotes: tuple[Quote, ...] = field(default_factory=tuple)
+    error: str | None = None  # set when coding failed; the article is then rejected, not stored
+
+    def rejection(self) -> Rejection | None:
+        """Return the rejection to record when coding this article failed, else None."""
+        if self.error is None:
+            return None
+        origin = self.article.origin or self.article.article_id
+        return Rejection(origin, RejectReason.CODER_ERROR, self.error, self.article.content_hash)

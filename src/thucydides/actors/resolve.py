@@ -94,6 +94,7 @@ class DocumentResolver:
         self.memory = _Memory({}, {}, [], [], [])
         self._matches: dict[int, Match] = {}
         self._cache: dict[int, tuple[Actor, ...]] = {}
+        self._introducing: set[int] = set()  # names being identified (guards recursion)
         self._base = 0
 
     # -- per block / sentence -------------------------------------------------
@@ -386,6 +387,15 @@ class DocumentResolver:
     def _introduce(self, span: Span) -> Actor | None:
         """Work out who a named person is from the words around the name, and remember it."""
         span = self._name_span(span.root)
+        if span.root.i in self._introducing:
+            return None  # a description that leads back to the name itself
+        self._introducing.add(span.root.i)
+        try:
+            return self._identify(span)
+        finally:
+            self._introducing.discard(span.root.i)
+
+    def _identify(self, span: Span) -> Actor | None:
         if span.text in self.memory.persons and self.memory.persons[span.text].reason.startswith(
             "described"
         ):
@@ -527,7 +537,9 @@ class DocumentResolver:
             if (
                 child.dep_ == "compound"
                 and child.i < name.start
+                and child.ent_type_ != "PERSON"
                 and self._role_at(child) is not None
+                and child.i not in self._introducing
             ):
                 titled = self._resolve_one(child)
                 if len(titled) == 1 and (titled[0].sectors or not titled[0].country):
