@@ -83,6 +83,19 @@ ActorsOption = Annotated[
         "or agents, CountryInfo.txt); repeatable, later files win.",
     ),
 ]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Source actor code prefix (RUS matches RUSGOV).")
+]
+TargetOption = Annotated[str | None, typer.Option("--target", help="Target actor code prefix.")]
+CodeOption = Annotated[
+    str | None, typer.Option("--code", help="CAMEO code prefix (04 matches 042).")
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="First date, YYYY-MM-DD (inclusive).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Last date, YYYY-MM-DD (inclusive).")
+]
 
 
 def _version(value: bool) -> None:
@@ -127,6 +140,16 @@ def _coder(settings: Settings, actors: list[Path] | None = None) -> Coder:
         quad_class_scheme=settings.quad_class,
         knowledge=knowledge,
     )
+
+
+def _require_database(path: str) -> None:
+    """Stop with a clear message when the database a query command needs does not exist."""
+    if not Path(path).exists():
+        err.print(
+            f"[bold red]error:[/] no database at {escape(path)}; run `thucydides code ...` "
+            "or `thucydides demo` first, or pass --db"
+        )
+        raise typer.Exit(code=2)
 
 
 def _fail(exc: ThucydidesError) -> typer.Exit:
@@ -359,21 +382,11 @@ def _progress(*, enabled: bool | None) -> Progress:
 @app.command()
 def events(
     db: DbOption = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help="Source actor code prefix (RUS matches RUSGOV).")
-    ] = None,
-    target: Annotated[
-        str | None, typer.Option("--target", help="Target actor code prefix.")
-    ] = None,
-    code_prefix: Annotated[
-        str | None, typer.Option("--code", help="CAMEO code prefix (04 matches 042).")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="First date, YYYY-MM-DD (inclusive).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Last date, YYYY-MM-DD (inclusive).")
-    ] = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    code_prefix: CodeOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="At most this many events.")
     ] = None,
@@ -381,11 +394,7 @@ def events(
 ) -> None:
     """Query stored events."""
     settings = Settings.load(db=str(db) if db else None)
-    if not Path(settings.db).exists():
-        err.print(
-            f"[bold red]error:[/] no database at {settings.db}; run `thucydides code ...` or `thucydides demo` first, or pass --db"
-        )
-        raise typer.Exit(code=2)
+    _require_database(settings.db)
     try:
         with EventStore(settings.db, read_only=True) as store:
             found = store.events(
@@ -501,15 +510,11 @@ def export(
         Path, typer.Option("--out", "-o", help="File to write (a directory for parquet).")
     ],
     db: DbOption = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help="Source actor code prefix.")
-    ] = None,
-    target: Annotated[
-        str | None, typer.Option("--target", help="Target actor code prefix.")
-    ] = None,
-    code_prefix: Annotated[str | None, typer.Option("--code", help="CAMEO code prefix.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="First date, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last date, YYYY-MM-DD.")] = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    code_prefix: CodeOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     merged: Annotated[
         bool,
         typer.Option(
@@ -529,11 +534,7 @@ def export(
     from thucydides.store.export import export_events
 
     settings = Settings.load(db=str(db) if db else None)
-    if not Path(settings.db).exists():
-        err.print(
-            f"[bold red]error:[/] no database at {escape(settings.db)}; run `thucydides code ...` first, or pass --db"
-        )
-        raise typer.Exit(code=2)
+    _require_database(settings.db)
     try:
         with EventStore(settings.db, read_only=True) as store:
             report = export_events(
@@ -571,11 +572,7 @@ def quotes(
 ) -> None:
     """List stored quotes (direct and reported speech) with their speakers."""
     settings = Settings.load(db=str(db) if db else None)
-    if not Path(settings.db).exists():
-        err.print(
-            f"[bold red]error:[/] no database at {escape(settings.db)}; run `thucydides code ...` first, or pass --db"
-        )
-        raise typer.Exit(code=2)
+    _require_database(settings.db)
     try:
         with EventStore(settings.db, read_only=True) as store:
             found = store.quotes(speaker=speaker, article_id=article)
