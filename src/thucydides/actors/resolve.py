@@ -496,6 +496,16 @@ class DocumentResolver:
                 return True
         return False
 
+    def _names_a_body(self, token: Token) -> bool:
+        """Return whether a token is part of an organisation's or seat of power's name."""
+        match = self._matches.get(token.i)
+        return (
+            match is not None
+            and match.kind == "NAME"
+            and match.actor is not None
+            and match.actor.kind in ("organization", "seat")
+        )
+
     def _name_keys(self, span: Span) -> list[str]:
         """Return the keys to look a name up by in the leaders table.
 
@@ -538,7 +548,7 @@ class DocumentResolver:
                 child.dep_ == "compound"
                 and child.i < name.start
                 and child.ent_type_ != "PERSON"
-                and self._role_at(child) is not None
+                and (self._role_at(child) is not None or self._names_a_body(child))
                 and child.i not in self._introducing
             ):
                 titled = self._resolve_one(child)
@@ -687,7 +697,8 @@ class DocumentResolver:
         verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
         if verb is None:
             return None
-        for prep in verb.children:
+        objects = [c for c in verb.children if c.dep_ == "dobj"]  # "blocked streets in Hong Kong"
+        for prep in (*verb.children, *(g for o in objects for g in o.children)):
             if prep.dep_ == "prep" and prep.lower_ in ("in", "across", "throughout"):
                 for place in prep.children:
                     for token in place.subtree:

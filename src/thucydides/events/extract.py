@@ -318,6 +318,10 @@ class SentenceCoder:
             if token.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
                 return self.resolver.resolve(token.head)
             actors = self.resolver.resolve(subject)
+            if (
+                not actors and subject.pos_ == "VERB"
+            ):  # a misparse: "The Red Cross operating in Iraq said"
+                actors = self._resolve_all(c for c in subject.children if c.dep_ in SUBJECT_DEPS)
             if not actors and self.match(subject) is not None:
                 # "US Predator attacks have killed ...": the attacks' own agent
                 actors = self._modifier_agents(subject)
