@@ -41,6 +41,7 @@ from thucydides.output import QUOTE_FIELDS, quote_row, write_csv, write_jsonl
 from thucydides.pipeline import Coder, make_article
 from thucydides.records import Actor, Article, CodedArticle, Event, Rejection
 from thucydides.store import EventStore
+from thucydides.web import commands as web_commands
 
 app = typer.Typer(
     name="thucydides",
@@ -643,6 +644,14 @@ def actors_resolve(
             escape(actor.reason),
         )
     Console().print(table)
+
+
+# -- analyses and the web dashboard (thucydides.web.commands) -----------------------------
+
+app.command("dyad")(web_commands.dyad)
+app.command("network")(web_commands.network)
+app.command("serve")(web_commands.serve)
+actors_app.command("top")(web_commands.actors_top)
 
 
 # -- evaluate ------------------------------------------------------------------------------

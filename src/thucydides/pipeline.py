@@ -274,7 +274,12 @@ class Coder:
         text, sentence_start, sentence_end = sentence
         code = ontology.lookup(finding.code)
         target_code = finding.target.code if finding.target else ""
-        key = f"{article.content_hash}|{sentence_index}|{finding.start}|{code.code}|{finding.source.code}|{target_code}"
+        # two people with the same code in one sentence are two events: names are in the key
+        source, target = finding.source, finding.target
+        key = (
+            f"{article.content_hash}|{sentence_index}|{finding.start}|{code.code}|"
+            f"{source.code}|{source.name or ''}|{target_code}|{target.name or '' if target else ''}"
+        )
         return Event(
             event_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:20],
             article_id=article.article_id,
