@@ -156,11 +156,15 @@ def test_he_right_after_a_speakers_words_is_that_speaker(coder: Coder) -> None:
 
 def test_he_after_an_unknown_speaker_is_not_the_last_known_person(coder: Coder) -> None:
     text = (
-        "Tony Blair attacked the plans. Tory leader Michael Howard said the plans were fair. "
+        "Tony Blair attacked the plans. A local campaigner, Jim Smithers, said the plans were fair. "
         'He added: "People smuggling gangs will be smashed by the new rules."'
     )
     quotes = direct(quotes_of(coder, text, date="2005-02-01"))
     assert [(q.speaker_text, q.speaker) for q in quotes] == [("He", None)]
+    # once the speaker can be coded, "he" is that speaker, not the last known person
+    known = text.replace("A local campaigner, Jim Smithers,", "Tory leader Michael Howard")
+    quotes = direct(quotes_of(coder, known, date="2005-02-01"))
+    assert [(q.speaker_text, speaker(q)) for q in quotes] == [("He", "Michael Howard")]
 
 
 def test_the_lead_in_sentence_names_the_speaker(coder: Coder) -> None:

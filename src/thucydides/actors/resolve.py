@@ -31,6 +31,10 @@ from thucydides.records import Actor
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
+SPEAKING = frozenset(
+    {"say", "tell", "announce", "declare", "state", "insist", "claim", "warn", "add", "stress",
+     "note", "confirm", "deny", "argue", "believe", "think", "vow", "pledge", "promise", "indicate"}
+)  # fmt: skip
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
 PAIR_NOUNS = frozenset(
     {"side", "sides", "country", "countries", "nation", "nations", "state", "states"}
@@ -137,7 +141,7 @@ class DocumentResolver:
                     # an unresolved plural subject ("the registrars") still takes "they"
                     self.memory.group_mentions.append((position, actors))
                 for actor in actors:
-                    if actor.name and actor.sectors:
+                    if actor.name and actor.sectors and self._names_a_person(token):
                         self.memory.person_mentions.append((position, actor))
                 if not actors and token.ent_type_ == "ORG" and token.dep_ in SUBJECTS:
                     # a company or body we cannot code still takes "it" ("Computerland said it ...")
@@ -302,6 +306,11 @@ class DocumentResolver:
     def _pronoun(self, head: Token) -> tuple[Actor, ...]:
         position = self._base + head.idx
         lower = head.lower_
+        speaker = self._speaker_of(head)
+        if speaker:
+            return tuple(
+                self._retext(a, head, f"pronoun '{head.text}' → the speaker") for a in speaker
+            )
         if lower in PERSON_PRONOUNS:
             for pos, person in reversed(self.memory.person_mentions):
                 if pos < position:
@@ -323,6 +332,33 @@ class DocumentResolver:
                         self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
                     )
         return ()
+
+    def _speaker_of(self, pronoun: Token) -> tuple[Actor, ...]:
+        """Return the speaker a pronoun subject refers to in "X said he/it/they would ...".
+
+        The speaker must fit the pronoun: a person for he/she, a country or body for it,
+        several actors or a plural for they.
+        """
+        clause = pronoun.head
+        if (
+            pronoun.dep_ not in SUBJECTS
+            or clause.dep_ != "ccomp"
+            or clause.head.lemma_ not in SPEAKING
+        ):
+            return ()
+        subjects = [c for c in clause.head.children if c.dep_ in SUBJECTS and c.i != pronoun.i]
+        if not subjects or subjects[0].i > pronoun.i:
+            return ()
+        speaker = subjects[0]
+        actors = self.resolve(speaker)
+        lower = pronoun.lower_
+        if lower in PERSON_PRONOUNS:
+            fits = len(actors) == 1 and self._names_a_person(speaker)
+        elif lower in THING_PRONOUNS:
+            fits = len(actors) == 1 and not self._names_a_person(speaker)
+        else:
+            fits = len(actors) > 1 or speaker.tag_ in ("NNS", "NNPS")
+        return actors if fits else ()
 
     def _is_pair(self, head: Token) -> bool:
         return any(child.lower_ in PAIR_WORDS for child in head.children)
@@ -495,6 +531,15 @@ class DocumentResolver:
             if role is not None and "GOV" in role.sectors:
                 return True
         return False
+
+    def _names_a_person(self, token: Token) -> bool:
+        """Return whether a mention is of a person (for "he"/"she"), not of a party or body."""
+        if token.ent_type_ == "PERSON" or token.text in self.memory.persons:
+            return True
+        if token.lower_ in PERSON_PRONOUNS:
+            return True
+        role = self._role_at(token)
+        return role is not None and role.kind in ("person", "generic")
 
     def _names_a_body(self, token: Token) -> bool:
         """Return whether a token is part of an organisation's or seat of power's name."""

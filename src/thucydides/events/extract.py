@@ -167,9 +167,12 @@ class SentenceCoder:
         if predicate.pos == "NOUN":
             sources = self._noun_sources(token)  # "its demand that Israel ...", "the US offer"
         else:
-            # "Vietnam is committed to ...", "is prepared to ...": an adjectival passive
+            # "Vietnam is committed to ...", "is prepared to ...": an adjectival passive; but
+            # "Brown has been asked to ...": the passive subject of a request is its target
             sources = self._sources(
-                token, raised=not any(c.dep_ == "agent" for c in token.children)
+                token,
+                raised=predicate.frame == "intent"
+                and not any(c.dep_ == "agent" for c in token.children),
             )
         targets: tuple[Actor, ...] = ()
         if predicate.frame in ("appeal", "demand"):
@@ -193,6 +196,8 @@ class SentenceCoder:
         if inner is None and not targets and not has_complement(token, predicate):
             return []  # "the analysts agreed": an opinion shared, not an undertaking
         frame = "reject" if predicate.frame == "intent" and is_negated(token) else predicate.frame
+        if inner is not None and predicate.frame == "intent" and is_negated(inner[0]):
+            inner = None  # "pledged never to attack": an assurance, not a threat
         code = transform(
             frame,
             inner[1].code if inner else None,
@@ -581,7 +586,8 @@ class SentenceCoder:
             inner = self.match(current)
             if inner is not None and inner.frame != "say":
                 consumed.add(current.i)
-                if found is None and inner.frame == "act":
+                # "pledged to oppose": a rejection, whatever frame wraps it
+                if found is None and (inner.frame == "act" or inner.code[:2] in ("10", "11", "12")):
                     found = (current, inner)
             if depth < 4:
                 frontier.extend(

@@ -118,12 +118,23 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
 
 
 def is_background(trigger: Token) -> bool:
-    """Return whether the event is historical background ("since the collapse of ...")."""
+    """Return whether the event is background, not news.
+
+    Historical background ("since the collapse of ..."), and a state described in a
+    present-tense relative clause ("Turkey, which occupies northern Cyprus").
+    """
     for token in clause_verbs(trigger):
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "since":
                 return True
-    return False
+    return (
+        trigger.dep_ == "relcl"
+        and trigger.tag_ in ("VBZ", "VBP")
+        and not any(c.dep_ == "aux" for c in trigger.children)
+        and any(
+            c.dep_ == "nsubj" and c.lower_ in ("which", "who", "that") for c in trigger.children
+        )
+    )
 
 
 def _is_past(chain: list[Token]) -> bool:

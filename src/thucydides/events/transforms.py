@@ -145,6 +145,8 @@ def transform(frame: str, inner: str | None, default: str) -> str:
     """Return the code for ``frame`` embedding an event coded ``inner`` (None: no complement event)."""
     if inner is None:
         return default
+    if frame == "intent" and inner[:2] in ("10", "11", "12"):
+        return inner  # "pledged to oppose the plan" is the rejection itself
     if frame == "intent" and inner[:2] in CONFLICT_ROOTS:
         frame = "threaten"
     table = TRANSFORMS.get(frame, {})
