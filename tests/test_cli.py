@@ -243,3 +243,39 @@ def test_export_command_writes_gdelt_rows(tmp_path: Path) -> None:
         "export", "--db", str(db), "--format", "xml", "--out", str(tmp_path / "x"), cwd=tmp_path
     )
     assert bad.returncode == 2 and "gdelt" in bad.stderr
+
+
+def test_an_interrupted_run_resumes_without_duplicates(tmp_path: Path) -> None:
+    stories = [
+        f"Report {i}. {text}"
+        for i, text in enumerate(
+            [
+                "Russian troops attacked Georgian soldiers near Gori on Sunday.",
+                "French President Nicolas Sarkozy visited Moscow on Tuesday.",
+                "The United States and Jordan signed a free-trade agreement on Monday.",
+                "Iran threatened to attack Israel if the sanctions continued.",
+            ]
+        )
+    ]
+    rows = [
+        json.dumps({"id": f"s{i}", "text": t, "date": "2008-08-10"}) + "\n"
+        for i, t in enumerate(stories)
+    ]
+    full = tmp_path / "all.jsonl"
+    full.write_text("".join(rows))
+    first_half = tmp_path / "half.jsonl"
+    first_half.write_text("".join(rows[:2]))  # what a run stopped half-way had stored
+    clean = run("code", str(full), "--db", str(tmp_path / "clean.duckdb"), cwd=tmp_path)
+    stopped = run("code", str(first_half), "--db", str(tmp_path / "resumed.duckdb"), cwd=tmp_path)
+    resumed = run("code", str(full), "--db", str(tmp_path / "resumed.duckdb"), cwd=tmp_path)
+    assert clean.returncode == stopped.returncode == resumed.returncode == 0
+    assert "2 already stored" in resumed.stderr
+    counts = []
+    for name in ("clean", "resumed"):
+        with duckdb.connect(str(tmp_path / f"{name}.duckdb"), read_only=True) as con:
+            counts.append(
+                con.execute(
+                    "select (select count(*) from articles), (select count(*) from events), (select count(distinct event_id) from events)"
+                ).fetchone()
+            )
+    assert counts[0] == counts[1] and counts[0][1] == counts[0][2]  # type: ignore[index]
