@@ -251,6 +251,19 @@ def code(
             help="Reject near-duplicate articles (syndicated copies) seen earlier in the run.",
         ),
     ] = True,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Code on a Dask cluster: local:N starts N local workers, tcp://HOST:PORT joins a scheduler.",
+        ),
+    ] = None,
+    out_parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-parquet", help="With --dask: also write the events as a Parquet dataset here."
+        ),
+    ] = None,
 ) -> None:
     """Code news articles into events, store them, and print them.
 
@@ -260,6 +273,39 @@ def code(
     settings = Settings.load(
         db=str(db) if db else None, model=model, goldstein_table=goldstein, quad_class=quad_class
     )
+    if dask is not None:
+        from thucydides.distributed.command import code_on_cluster
+
+        if not logging.getLogger("thucydides").isEnabledFor(logging.INFO):
+            for name in ("distributed", "dask"):  # set on import by Dask's own config
+                logging.getLogger(name).setLevel(logging.WARNING)
+
+        try:
+            code_on_cluster(
+                inputs,
+                address=dask,
+                settings=settings,
+                fmt=fmt.value,
+                out=out,
+                out_parquet=out_parquet,
+                actors=actors or (),
+                default_date=date,
+                text_field=text_field,
+                id_field=id_field,
+                date_field=date_field,
+                language_check=language_check,
+                near_duplicates=near_duplicates,
+                progress=progress,
+                console=err,
+            )
+        except ThucydidesError as exc:
+            raise _fail(exc) from exc
+        return
+    if out_parquet is not None:
+        err.print(
+            "[bold red]error:[/] --out-parquet goes with --dask; use `thucydides export --format parquet` otherwise"
+        )
+        raise typer.Exit(code=2)
     counts = {"coded": 0, "stored": 0, "rejected": 0, "events": 0}
     try:
         coder = _coder(settings, actors)
