@@ -22,7 +22,9 @@ Modules: :mod:`~thucydides.distributed.partitions` (planning, on the client),
 :mod:`~thucydides.distributed.cutting` (cutting and reading files, on workers),
 :mod:`~thucydides.distributed.worker` (the Coder plugin, the watchdog, the tasks),
 :mod:`~thucydides.distributed.cluster` (starting or joining a cluster),
-:mod:`~thucydides.distributed.runner` (the client's loop),
+:mod:`~thucydides.distributed.runner` (:func:`run_distributed`),
+:mod:`~thucydides.distributed.scheduling` (the client's loop),
+:mod:`~thucydides.distributed.storing` (storing results in input order),
 :mod:`~thucydides.distributed.report` (progress and report records) and
 :mod:`~thucydides.distributed.command` (the ``thucydides code --dask`` command).
 """

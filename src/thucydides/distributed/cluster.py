@@ -40,12 +40,16 @@ def parse_address(address: str) -> ClusterAddress:
     if local:
         workers = int(local.group(1))
         if workers < 1:
-            raise ConfigError(f"--dask {address!r} asks for no workers; use local:1 or more")
+            raise ConfigError(
+                f"the cluster address (--dask) {address!r} asks for no workers; use local:1 or more"
+            )
         return ClusterAddress(local_workers=workers)
     remote = _REMOTE.fullmatch(text)
     if remote and 0 < int(remote.group(2)) < 65536:
         return ClusterAddress(scheduler=text)
-    raise ConfigError(f"--dask {address!r} is not a cluster address; use {_ADDRESS_FORMS}")
+    raise ConfigError(
+        f"the cluster address (--dask) {address!r} is not valid; use {_ADDRESS_FORMS}"
+    )
 
 
 @contextlib.contextmanager

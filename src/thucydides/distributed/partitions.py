@@ -35,7 +35,7 @@ from thucydides.ingest.fields import DEFAULT_DATE_FIELD, DEFAULT_ID_FIELD, DEFAU
 from thucydides.ingest.jsonl import JSONL_SUFFIXES
 from thucydides.ingest.readers import DEFAULT_MAX_BYTES, STDIN
 from thucydides.ingest.reuters import REUTERS_SUFFIXES
-from thucydides.ingest.streams import file_format, unreadable
+from thucydides.ingest.streams import file_format, walk_files
 from thucydides.records import Article, Rejection, RejectReason
 
 __all__ = ["Leaf", "Partition", "Piece", "ReadOptions", "expand_inputs", "group_pieces"]
@@ -232,29 +232,11 @@ def _walk(
     directory: Path, *, seen: set[str], chunk_bytes: int
 ) -> Iterator[Piece | Leaf | Rejection]:
     """Yield the files under ``directory`` in the reader's order: entries sorted by name, dot names skipped."""
-    real = os.path.realpath(directory)
-    if real in seen:
-        logger.warning(
-            "skipping %s: it links back to %s, which is already being read", directory, real
-        )
-        return
-    seen.add(real)
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError as exc:
-        yield unreadable(str(directory), exc)
-        return
-    for entry in entries:
-        path = Path(entry.path)
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(path, seen=seen, chunk_bytes=chunk_bytes)
+    for item in walk_files(directory, seen=seen):
+        if isinstance(item, Rejection):
+            yield item
         else:
-            yield from _expand_path(path, walked=True, chunk_bytes=chunk_bytes)
+            yield from _expand_path(item, walked=True, chunk_bytes=chunk_bytes)
 
 
 def _file(path: str, size: int, *, chunk_bytes: int) -> Piece | Leaf:

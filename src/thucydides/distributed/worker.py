@@ -8,7 +8,7 @@ ranges) and return a :class:`PartitionResult` of plain records: a
 :class:`~thucydides.records.CodedArticle` or a
 :class:`~thucydides.records.Rejection` per record, in input order.
 
-A task that stops making progress is stopped by the :class:`Watchdog`: when no
+A task that stops making progress is stopped by the process's :class:`Watchdog`: when no
 record has been read or coded for ``article_timeout`` seconds it ends the worker
 process (exit status :data:`EXIT_NO_PROGRESS`), so that the nanny starts a fresh
 one and the scheduler retries or fails the task (``allowed-failures``). A Python
@@ -16,7 +16,7 @@ thread cannot interrupt code that hangs while holding the GIL (a catastrophic
 regular expression, a C loop), so while a task runs the watchdog thread also
 keeps pushing back a ``SIGALRM`` timer, ``article_timeout`` plus a grace ahead:
 if that thread cannot run, the timer ends the process. The client then isolates
-the record that kills workers (:mod:`thucydides.distributed.runner`).
+the record that kills workers (:mod:`thucydides.distributed.scheduling`).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from thucydides.records import Article, CodedArticle, Rejection
 
 __all__ = [
     "EXIT_NO_PROGRESS",
+    "WATCHDOG",
     "CoderPlugin",
     "PartitionResult",
     "RecordRef",
@@ -92,85 +93,95 @@ def build_coder(options: CoderOptions) -> Coder:
 
 
 class Watchdog:
-    """End this process when a watched task makes no progress for ``limit`` seconds.
+    """End this process when a watched task makes no progress for its time limit.
 
-    Each thread that runs a task watches itself with :meth:`watching` and calls
-    the returned ``tick`` after every record.
+    One watchdog serves every task thread of a process (so runs that share a
+    worker share its ``SIGALRM`` timer): a thread watches itself with
+    :meth:`watching` and calls the returned ``tick`` after every record.
+    ``grace`` is how long after a missed deadline the alarm fires if the watchdog
+    thread cannot run (default: half the limit, at least 2 s).
     """
 
-    def __init__(self, limit: float, *, grace: float | None = None) -> None:
-        if limit <= 0:
-            raise ConfigError(f"the article time limit must be positive seconds, got {limit!r}")
-        self.limit = limit
-        self.grace = max(2.0, limit / 2) if grace is None else grace
-        self._step = min(1.0, limit / 4)
+    def __init__(self, *, grace: float | None = None) -> None:
+        self._grace = grace
         self._lock = threading.Lock()
-        self._deadlines: dict[int, tuple[float, str]] = {}
-        self._closed = threading.Event()
+        self._deadlines: dict[int, tuple[float, float, str]] = {}  # thread: (deadline, limit, what)
+        self._thread: threading.Thread | None = None
         self._alarm = hasattr(signal, "setitimer") and signal.getsignal(signal.SIGALRM) in (
             signal.SIG_DFL,
             None,
         )
-        if not self._alarm:
-            logger.warning(
-                "SIGALRM is unavailable or handled here: a task that hangs while holding "
-                "the GIL cannot be stopped by the watchdog"
-            )
-        self._thread = threading.Thread(target=self._watch, name="thucydides-watchdog", daemon=True)
-        self._thread.start()
 
     @contextlib.contextmanager
-    def watching(self, what: str) -> Iterator[Callable[[], None]]:
+    def watching(self, what: str, *, limit: float) -> Iterator[Callable[[], None]]:
         """Watch the calling thread while the block runs; yield the function that marks progress."""
+        if not limit > 0:
+            raise ConfigError(f"the article time limit must be positive seconds, got {limit!r}")
         me = threading.get_ident()
 
         def tick() -> None:
             with self._lock:
-                self._deadlines[me] = (time.monotonic() + self.limit, what)
-                self._set_alarm(self.limit + self.grace)
+                self._deadlines[me] = (time.monotonic() + limit, limit, what)
+                self._arm()
 
+        with self._lock:
+            if self._thread is None:
+                if not self._alarm:
+                    logger.warning(
+                        "SIGALRM is unavailable or handled here: a task that hangs while "
+                        "holding the GIL cannot be stopped by the watchdog"
+                    )
+                self._thread = threading.Thread(
+                    target=self._watch, name="thucydides-watchdog", daemon=True
+                )
+                self._thread.start()
         tick()
         try:
             yield tick
         finally:
             with self._lock:
                 self._deadlines.pop(me, None)
-                idle = not self._deadlines
-            if idle:
-                self._set_alarm(0.0)
-
-    def close(self) -> None:
-        """Stop watching (the worker is closing)."""
-        self._closed.set()
-        self._set_alarm(0.0)
+                self._arm()
 
     def _watch(self) -> None:
-        while not self._closed.wait(self._step):
+        while True:
             with self._lock:
-                late = min(self._deadlines.values(), default=None)
-                if late is not None:  # this thread runs, so no task holds the GIL for good
-                    self._set_alarm(self.limit + self.grace)
-            if late is not None and time.monotonic() > late[0]:
-                self._expire(late[1])
+                watched = list(self._deadlines.values())
+                self._arm()  # this thread runs, so no task holds the GIL for good
+            late = [entry for entry in watched if time.monotonic() > entry[0]]
+            if late:
+                self._expire(late[0][1], late[0][2])
+            time.sleep(min([1.0, *(limit / 4 for _, limit, _ in watched)]))
 
-    def _expire(self, what: str) -> None:
+    def _arm(self) -> None:
+        """Set the alarm a grace beyond the longest limit watched; clear it when nothing is (lock held)."""
+        if not self._alarm:
+            return
+        limits = [limit for _, limit, _ in self._deadlines.values()]
+        seconds = max((limit + self._grace_for(limit) for limit in limits), default=0.0)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def _grace_for(self, limit: float) -> float:
+        return max(2.0, limit / 2) if self._grace is None else self._grace
+
+    def _expire(self, limit: float, what: str) -> None:
         logger.error(
             "no progress for %.0f s while coding %s: ending this worker process so that the "
             "scheduler retries the task and the client can isolate the record that hangs",
-            self.limit,
+            limit,
             what,
         )
         for handler in (*logging.getLogger().handlers, *logging.getLogger("distributed").handlers):
             handler.flush()
         os._exit(EXIT_NO_PROGRESS)
 
-    def _set_alarm(self, seconds: float) -> None:
-        if self._alarm:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+
+#: The watchdog of this process, shared by every task thread and every run.
+WATCHDOG = Watchdog()
 
 
 class CoderPlugin(WorkerPlugin):
-    """Build one Coder, and its watchdog, in every worker process of the cluster."""
+    """Build one Coder in every worker process of the cluster, when the worker starts."""
 
     idempotent = False
 
@@ -179,7 +190,6 @@ class CoderPlugin(WorkerPlugin):
         self.options = options
         self.article_timeout = article_timeout
         self.coder: Coder | None = None
-        self.watchdog: Watchdog | None = None
 
     def setup(self, worker: Worker) -> None:
         """Load the pipeline now, so that the first task does not pay for it."""
@@ -187,7 +197,6 @@ class CoderPlugin(WorkerPlugin):
         coder = build_coder(self.options)
         coder.code_text(_WARM_UP)
         self.coder = coder
-        self.watchdog = Watchdog(self.article_timeout)
         logger.info(
             "worker %s: %s loaded in %.1f s",
             worker.address,
@@ -196,9 +205,7 @@ class CoderPlugin(WorkerPlugin):
         )
 
     def teardown(self, worker: Worker) -> None:
-        """Stop the watchdog and drop the Coder."""
-        if self.watchdog is not None:
-            self.watchdog.close()
+        """Drop the Coder (the run is over)."""
         self.coder = None
 
 
@@ -210,9 +217,9 @@ def code_partition(
     Articles whose content hash is in ``skip`` (texts that earlier runs stored,
     which the client will skip) come back uncoded, without events.
     """
-    coder, watchdog = _plugin(plugin)
+    coder, limit = _plugin(plugin)
     started = time.perf_counter()
-    with watchdog.watching(partition.label()) as tick:
+    with WATCHDOG.watching(partition.label(), limit=limit) as tick:
         records: list[Article | Rejection] = []
         for record in read_partition(partition, read):
             records.append(record)
@@ -239,9 +246,9 @@ def describe_partition(
     partition: Partition, *, plugin: str, read: ReadOptions
 ) -> tuple[tuple[RecordRef, ...], ...]:
     """Read one partition without coding it and say where each record of each piece comes from."""
-    _, watchdog = _plugin(plugin)
+    _, limit = _plugin(plugin)
     pieces: list[tuple[RecordRef, ...]] = []
-    with watchdog.watching(f"reading {partition.label()}") as tick:
+    with WATCHDOG.watching(f"reading {partition.label()}", limit=limit) as tick:
         for piece in partition.pieces:
             refs: list[RecordRef] = []
             for record in read_piece(piece, read):
@@ -254,15 +261,15 @@ def describe_partition(
     return tuple(pieces)
 
 
-def _plugin(name: str) -> tuple[Coder, Watchdog]:
-    """Return this worker's Coder and watchdog, built by the run's plugin."""
+def _plugin(name: str) -> tuple[Coder, float]:
+    """Return this worker's Coder, built by the run's plugin, and the run's article time limit."""
     plugin = get_worker().plugins.get(name)
-    if not isinstance(plugin, CoderPlugin) or plugin.coder is None or plugin.watchdog is None:
+    if not isinstance(plugin, CoderPlugin) or plugin.coder is None:
         raise ConfigError(
             f"this worker has no Thucydides coder (plugin {name!r} is missing or failed); "
             "start the run with run_distributed(), which registers it on every worker"
         )
-    return plugin.coder, plugin.watchdog
+    return plugin.coder, plugin.article_timeout
 
 
 def _code(

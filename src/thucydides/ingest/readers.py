@@ -62,6 +62,7 @@ from thucydides.ingest.streams import (
     stream_rejection,
     too_large_decompressed,
     unreadable,
+    walk_files,
 )
 from thucydides.ingest.warc import WARC_SUFFIXES, read_warc
 from thucydides.records import Article, Rejection, RejectReason
@@ -279,30 +280,11 @@ def _read_directory(
     ``seen`` holds the real paths of directories already walked, so that a
     symbolic link back up the tree cannot loop forever.
     """
-    real = os.path.realpath(directory)
-    if real in seen:
-        logger.warning(
-            "skipping %s: it links back to %s, which is already being read", directory, real
-        )
-        return
-    seen.add(real)
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError as exc:
-        yield unreadable(str(directory), exc)
-        return
-    logger.debug("reading directory %s (%d entries)", directory, len(entries))
-    for entry in entries:
-        path = Path(entry.path)
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _read_directory(path, options=options, seen=seen)
+    for item in walk_files(directory, seen=seen):
+        if isinstance(item, Rejection):
+            yield item
         else:
-            yield from _read_path(path, options=options, walked=True)
+            yield from _read_path(item, options=options, walked=True)
 
 
 def _read_document(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -227,3 +228,36 @@ def unreadable(origin: str, exc: OSError) -> Rejection:
         )
     logger.debug("rejected %s (unreadable): %s", origin, detail)
     return Rejection(origin, RejectReason.UNREADABLE, detail)
+
+
+def walk_files(directory: Path, *, seen: set[str]) -> Iterator[Path | Rejection]:
+    """Yield the files under ``directory`` in reading order, recursively.
+
+    Entries are sorted by name at each level and dot names skipped. ``seen`` holds the
+    real paths of directories already walked, so that a symbolic link back up the tree
+    cannot loop forever. An unreadable directory yields its Rejection.
+    """
+    real = os.path.realpath(directory)
+    if real in seen:
+        logger.warning(
+            "skipping %s: it links back to %s, which is already being read", directory, real
+        )
+        return
+    seen.add(real)
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        yield unreadable(str(directory), exc)
+        return
+    logger.debug("reading directory %s (%d entries)", directory, len(entries))
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from walk_files(path, seen=seen)
+        else:
+            yield path
