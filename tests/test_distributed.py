@@ -220,7 +220,7 @@ def test_bad_options_fail_before_any_cluster_starts(tmp_path: Path) -> None:
     out.mkdir()
     (out / "old.parquet").write_text("x")
     with EventStore(tmp_path / "ev.duckdb") as store:
-        with pytest.raises(ConfigError, match="not a cluster address"):
+        with pytest.raises(ConfigError, match="is not valid; use local:N"):
             run_distributed([str(CORPUS)], address="dask://x:1", options=OPTIONS, store=store)
         with pytest.raises(ConfigError, match="not an empty directory"):
             run_distributed(
@@ -313,8 +313,8 @@ def test_watchdog_ends_a_process_that_makes_no_progress(stuck: str, status: int)
         f"""
         import re, time
         from thucydides.distributed.worker import Watchdog
-        dog = Watchdog(0.5, grace=0.5)
-        with dog.watching("a stuck article") as tick:
+        dog = Watchdog(grace=0.5)
+        with dog.watching("a stuck article", limit=0.5) as tick:
             tick()
             {stuck}
         """
