@@ -3,9 +3,11 @@
 Usage: python benchmarks/distributed.py [N_ARTICLES] [--workers 1,2] [--chunk-kb 32]
 
 Writes the first N articles of Reuters-21578 (../shared/corpora, default 1,000)
-to a JSONL file and codes it three ways: in this process as ``thucydides code``
-does (reading with the language check, near-duplicate checks, coding), then with
-``run_distributed`` on a ``local:W`` cluster for each W, each into a fresh store.
+to a JSONL file and codes it: in this process as ``thucydides code`` does
+(reading with the language check, near-duplicate checks, coding); in W such
+processes at once (each on the whole file: the machine's own ceiling for W
+workers); then with ``run_distributed`` on a ``local:W`` cluster for each W, each
+into a fresh store.
 It prints articles/s (input articles over the time after setup), the setup time
 (cluster start and model load on every worker), the speed-up over one worker
 and over one process, each worker's own rate while busy, and the CPU the client
@@ -22,6 +24,7 @@ import itertools
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -70,6 +73,17 @@ def one_process(path: Path) -> tuple[float, int, set[str]]:
     return time.perf_counter() - start, len(articles), ids
 
 
+def plain_processes(path: Path, count: int) -> float:
+    """Run ``count`` plain coding processes at once, each on the whole file; return their total rate.
+
+    This is what the machine allows without Dask: the ceiling for ``local:count``.
+    """
+    command = [sys.executable, __file__, "--one-process", str(path)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(count)]
+    rates = [float(run.communicate()[0].split()[0]) for run in runs]
+    return sum(rates)
+
+
 def on_cluster(
     path: Path, workers: int, directory: Path, chunk_bytes: int
 ) -> tuple[RunReport, set[str], float]:
@@ -99,7 +113,12 @@ def main() -> None:
     parser.add_argument("n", nargs="?", type=int, default=1000, help="articles (default 1000)")
     parser.add_argument("--workers", default="1,2", help="cluster sizes to run (default 1,2)")
     parser.add_argument("--chunk-kb", type=int, default=32, help="input KiB per task (default 32)")
+    parser.add_argument("--one-process", type=Path, help=argparse.SUPPRESS)  # plain_processes
     args = parser.parse_args()
+    if args.one_process:
+        seconds, coded, _ = one_process(args.one_process)
+        print(coded / seconds)
+        return
     if not CORPUS.exists():
         raise SystemExit(f"{CORPUS} is absent: this benchmark needs the research data in ../shared")
     sizes = [int(w) for w in args.workers.split(",")]
@@ -116,6 +135,13 @@ def main() -> None:
             f"one process       {single:6.1f} articles/s  ({seconds:.1f} s, no Dask, "
             f"{len(reference)} events)"
         )
+        most = max(sizes)
+        if most > 1:
+            plain = plain_processes(path, most)
+            print(
+                f"{most} plain processes {plain:6.1f} articles/s  ({plain / single:.2f}x one process: "
+                "what this machine allows without Dask)"
+            )
         one_worker: float | None = None
         for workers in sizes:
             report, ids, client_cpu = on_cluster(path, workers, directory, args.chunk_kb * 1024)
