@@ -35,8 +35,8 @@ from thucydides.ingest.fields import DEFAULT_DATE_FIELD, DEFAULT_ID_FIELD, DEFAU
 from thucydides.ingest.jsonl import JSONL_SUFFIXES
 from thucydides.ingest.readers import DEFAULT_MAX_BYTES, STDIN
 from thucydides.ingest.reuters import REUTERS_SUFFIXES
-from thucydides.ingest.streams import file_format, walk_files
-from thucydides.records import Article, Rejection, RejectReason
+from thucydides.ingest.streams import file_format, not_a_regular_file, walk_files
+from thucydides.records import Article, Rejection
 
 __all__ = ["Leaf", "Partition", "Piece", "ReadOptions", "expand_inputs", "group_pieces"]
 
@@ -218,12 +218,7 @@ def _expand_path(
         yield from _walk(path, seen=set(), chunk_bytes=chunk_bytes)
     elif walked and not stat.S_ISREG(info.st_mode):
         origin = str(path)
-        yield Rejection(
-            origin,
-            RejectReason.UNREADABLE,
-            f"not a regular file ({_file_kind(info.st_mode)}): {origin}; "
-            "name it on the command line if it really holds an article",
-        )
+        yield not_a_regular_file(origin, info.st_mode)
     else:
         yield _file(str(path), info.st_size, chunk_bytes=chunk_bytes)
 
@@ -259,14 +254,3 @@ def _reader_rejections(name: str, read: ReadOptions) -> Iterator[Rejection]:
 def _record_size(record: Article | Rejection) -> int:
     """Return the size of a record the client read, for progress."""
     return len(record.text.encode("utf-8")) if isinstance(record, Article) else 0
-
-
-def _file_kind(mode: int) -> str:
-    """Name the kind of a non-regular file for messages (the reader's words)."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"

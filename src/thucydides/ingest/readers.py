@@ -57,6 +57,7 @@ from thucydides.ingest.reuters import REUTERS_SUFFIXES, iter_reuters
 from thucydides.ingest.streams import (
     READ_ERRORS,
     file_format,
+    not_a_regular_file,
     open_stream,
     read_limited,
     stream_rejection,
@@ -225,12 +226,7 @@ def _read_path(path: Path, *, options: _Options, walked: bool) -> Iterator[Artic
     if stat.S_ISDIR(info.st_mode):
         yield from _read_directory(path, options=options, seen=set())
     elif walked and not stat.S_ISREG(info.st_mode):
-        yield Rejection(
-            origin,
-            RejectReason.UNREADABLE,
-            f"not a regular file ({_file_kind(info.st_mode)}): {origin}; "
-            "name it on the command line if it really holds an article",
-        )
+        yield not_a_regular_file(origin, info.st_mode)
     else:
         yield from _read_file(path, info, options=options)
 
@@ -350,14 +346,3 @@ def _from_bytes(
     if isinstance(checked, Problem):
         return reject(origin, checked)
     return text_article(checked, origin=origin, published=published)
-
-
-def _file_kind(mode: int) -> str:
-    """Name the kind of a non-regular file for messages."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"

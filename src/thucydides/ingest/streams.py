@@ -18,6 +18,7 @@ import gzip
 import io
 import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -261,3 +262,21 @@ def walk_files(directory: Path, *, seen: set[str]) -> Iterator[Path | Rejection]
             yield from walk_files(path, seen=seen)
         else:
             yield path
+
+
+def not_a_regular_file(origin: str, mode: int) -> Rejection:
+    """Return the rejection of a pipe, socket or device found while walking a directory."""
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a special file"
+    return Rejection(
+        origin,
+        RejectReason.UNREADABLE,
+        f"not a regular file ({kind}): {origin}; "
+        "name it on the command line if it really holds an article",
+    )
