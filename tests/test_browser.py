@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,9 +128,9 @@ def _show_dyad(page: Any, base_url: str) -> None:
     page.select_option("select[name=freq]", "day")
     page.click("#dyad-show")
     page.wait_for_selector("#chart svg g.period")
-    page.wait_for_function(
-        "document.querySelector('#events-summary').textContent.startsWith('Showing')"
-    )
+    # A locator wait, not wait_for_function: a string predicate is evaluated with
+    # eval(), which the dashboard's Content-Security-Policy rightly forbids.
+    page.locator("#events-summary", has_text=re.compile(r"^Showing")).wait_for()
 
 
 def test_dashboard_shows_the_rus_kaz_events_of_the_seed(
