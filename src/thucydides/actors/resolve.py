@@ -311,6 +311,7 @@ class DocumentResolver:
             return tuple(
                 self._retext(a, head, f"pronoun '{head.text}' → the speaker") for a in speaker
             )
+        position = self._antecedent_limit(head, position)
         if lower in PERSON_PRONOUNS:
             for pos, person in reversed(self.memory.person_mentions):
                 if pos < position:
@@ -332,6 +333,20 @@ class DocumentResolver:
                         self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
                     )
         return ()
+
+    def _antecedent_limit(self, pronoun: Token, position: int) -> int:
+        """Return where the search for a pronoun's referent starts (it looks before this).
+
+        The subject of a relative clause is not the noun the clause describes: in "Chaudhry
+        and his ministers, whom they had taken hostage", "they" are not the hostages.
+        """
+        clause = pronoun.head
+        if pronoun.dep_ not in SUBJECTS or clause.dep_ != "relcl":
+            return position
+        described = clause.head
+        while described.dep_ == "conj" and described.head is not described:
+            described = described.head
+        return min(position, self._base + described.left_edge.idx)
 
     def _speaker_of(self, pronoun: Token) -> tuple[Actor, ...]:
         """Return the speaker a pronoun subject refers to in "X said he/it/they would ...".
@@ -482,6 +497,8 @@ class DocumentResolver:
                     ),
                 )
         if actor is None:
+            actor = self._titled_in_article(head, span)
+        if actor is None:
             if len(span) > 1:  # a bare surname must not overwrite the full name seen before
                 self.memory.unknown[span[-1].text] = span.text
             return None
@@ -495,6 +512,21 @@ class DocumentResolver:
         for key in {span.text, span[-1].text}:
             self.memory.persons[key] = actor
         return actor
+
+    def _titled_in_article(self, head: Token, name: Span) -> Actor | None:
+        """Code an unknown titled person by the article's only country ("President Avril").
+
+        The last resort, after the leaders table: a title with no country of its own in
+        an article that names one country is that country's office.
+        """
+        for child in head.children:
+            if child.dep_ in ("compound", "amod") and child.i < name.start:
+                role = self._role_at(child)
+                if role is not None and role.kind == "person":
+                    actor = self._compose(head, role, exclude=name, article_country=True)
+                    if actor is not None:
+                        return replace(actor, name=name.text, reason=f"titled: {actor.reason}")
+        return None
 
     def _former_officeholder(self, span: Span) -> Actor | None:
         """Code a known leader named outside any term as an elite of the country (CAMEO ELI)."""
@@ -652,7 +684,8 @@ class DocumentResolver:
         return None
 
     def _role_actor(self, head: Token, role: Role) -> tuple[Actor, ...]:
-        actor = self._compose(head, role)
+        # a title on a name ("President Bush") waits for the leaders table first
+        actor = self._compose(head, role, article_country=head.dep_ != "compound")
         if actor is None:
             return ()
         for child in head.children:  # "his Russian counterpart, Vladimir Putin": name him
@@ -694,8 +727,19 @@ class DocumentResolver:
                     )
         return (actor,)
 
-    def _compose(self, head: Token, role: Role, *, exclude: Span | None = None) -> Actor | None:
-        """Combine a role with the country its phrase names (or its possessor's)."""
+    def _compose(
+        self,
+        head: Token,
+        role: Role,
+        *,
+        exclude: Span | None = None,
+        article_country: bool = False,
+    ) -> Actor | None:
+        """Combine a role with the country its phrase names (or its possessor's).
+
+        ``article_country``: failing those, an office or institution takes the article's
+        country when the article names only one ("the president", "the parliament").
+        """
         sectors = role.sectors
         if role.kind == "generic" or not sectors:
             body = self._body_in(head)
@@ -716,6 +760,18 @@ class DocumentResolver:
             country = self._clause_place(head)  # "people blocked streets in Hong Kong"
             if country is not None:
                 reason += " in the place the clause names"
+        if (
+            country is None
+            and article_country
+            and role.kind in ("person", "body")
+            and len(self.countries) == 1
+        ):
+            # "President Avril declared a state of siege in Haiti": an office or institution
+            # with no country of its own, in an article about one country, is that country's
+            only = next(iter(self.countries))
+            country = self.kb.countries.get(only)
+            if country is not None:
+                reason += f" in an article whose only country is {only}"
         if country is None:
             return None
         if country.kind == "organization":
