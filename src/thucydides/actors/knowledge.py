@@ -97,6 +97,26 @@ class KnowledgeBase:
         rank = {"head_of_state": 0, "head_of_government": 1}
         return min(held, key=lambda term: rank.get(term.role, 2))
 
+    def office_spelled_like(self, name: str, date: str | None) -> Tenure | None:
+        """Return the office of the one leader whose name is ``name`` misspelt by one letter.
+
+        For titled names only ("President Bouteflicka"): transliterations and typos
+        differ by one inserted, dropped, changed or swapped letter. Short names and
+        ambiguous ones (two leaders within one letter) give None.
+        """
+        if len(name) < 6 or " " in name:
+            return None
+        found = {
+            key
+            for key in self.tenures
+            if key[:1] == name[:1]
+            and abs(len(key) - len(name)) <= 1
+            and key != name
+            and _one_edit_apart(key, name)
+        }
+        tenures = {t for key in found if (t := self.office(key, date)) is not None}
+        return tenures.pop() if len(tenures) == 1 else None
+
     def role(self, word: str) -> Role | None:
         """Return the role a lower-cased word or phrase names, or None."""
         return self.roles.get(word.lower())
@@ -190,3 +210,17 @@ def builtin_knowledge() -> KnowledgeBase:
         len(kb.tenures),
     )
     return kb
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Return whether two different strings differ by one insertion, deletion, change or swap."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return True  # one letter changed
+        return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    return a[i:] == b[i + 1 :]  # one letter inserted

@@ -476,6 +476,13 @@ class DocumentResolver:
                     when = "titled in the text; the date is outside the table's terms"
                 if tenure is not None:
                     break
+            if tenure is None and self._has_office_title(head, span):
+                # "President Bouteflicka": a titled name one letter from a leader's
+                tenure = self.kb.office_spelled_like(span[-1].text, self.date)
+                if tenure is not None:
+                    when = (f"on {self.date}" if self.date else "latest term, no date given") + (
+                        f"; '{span[-1].text}' read as a spelling of {tenure.name}"
+                    )
             if tenure is None and self.date:
                 actor = self._former_officeholder(span)
             if tenure is not None:

@@ -158,7 +158,10 @@ class SentenceCoder:
             # "a sailing trip", "will not tolerate the attacks": a reference, not an event;
             # but "staged a hunger strike" (the noun is what its subject did) stands alone
             return []
-        return self._emit(token, predicate, predicate.code, sources, targets, sent)
+        code = predicate.code
+        if code == "174" and targets and all(t.code.startswith(("IGO", "NGO")) for t in targets):
+            code = "166"  # expelling an agency or a mission reduces relations (CAMEO 166)
+        return self._emit(token, predicate, code, sources, targets, sent)
 
     def _complement_event(
         self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]
@@ -203,6 +206,8 @@ class SentenceCoder:
             inner[1].code if inner else None,
             predicate.code if frame == predicate.frame else "120",
         )
+        if predicate.posture and frame == "intent" and inner and inner[1].code[:2] in VIOLENT_ROOTS:
+            code = "150"  # "the army prepared to resume shelling": a show of force
         mutual = (inner is not None and inner[1].symmetric) or mentions_mutuality(token)
         return self._emit(token, predicate, code, sources, targets, sent, mutual=mutual)
 
@@ -238,7 +243,7 @@ class SentenceCoder:
         if (
             predicate.frame == "intent"
             and modality is Modality.ASSERTED
-            and not code.startswith("13")
+            and not code.startswith(("13", "15"))
         ):
             modality = Modality.INTENT
         code, negated_after = modal_code(code, predicate.frame, modality, negated)

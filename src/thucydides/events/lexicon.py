@@ -30,6 +30,7 @@ class Predicate:
     travel: bool = False
     actor_object: bool = False
     inner: bool = False  # only an event inside a complement ("pledged to boost cooperation")
+    posture: bool = False  # "prepared to attack": a show of force (150), not a threat
 
     @property
     def label(self) -> str:
@@ -85,6 +86,7 @@ def load_lexicon(source: str | Path = "predicates.csv") -> Lexicon:
             travel="travel" in flags,
             actor_object="actor_object" in flags,
             inner="inner" in flags,
+            posture="posture" in flags,
         )
         entries.setdefault((head, row["pos"]), []).append(predicate)
     # entries with a particle are more specific: try them first

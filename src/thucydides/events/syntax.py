@@ -106,14 +106,26 @@ def particle_child(token: Token, particle: str) -> Token | None:
     """
     words = particle.split()
     last, before = words[-1], words[:-1]
-    # "suspended aid deliveries": the particle may be the object's compound
+    # "suspended aid deliveries": the particle may be the object's compound; "handed over
+    # 700 kg of medicine", "suspended part of an aid program": or what the object measures
     objects = [c for c in token.children if c.dep_ == "dobj"]
+    measured = [
+        g
+        for o in objects
+        for p in o.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
     candidates = [
         *token.children,
-        *(g for o in objects for g in o.children if g.dep_ == "compound"),
+        *(g for o in (*objects, *measured) for g in o.children if g.dep_ == "compound"),
+        *measured,
     ]
     for child in candidates:
-        if child.dep_ not in _PARTICLE_DEPS or (child.lower_ != last and child.lemma_ != last):
+        if (child.dep_ not in _PARTICLE_DEPS and child not in measured) or (
+            child.lower_ != last and child.lemma_ != last
+        ):
             continue
         if child.dep_ == "prep" and any(g.ent_type_ in _TIME_ENTITIES for g in child.children):
             continue
