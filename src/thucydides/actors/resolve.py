@@ -344,7 +344,7 @@ class DocumentResolver:
         if pronoun.dep_ not in SUBJECTS or clause.dep_ != "relcl":
             return position
         described = clause.head
-        while described.dep_ == "conj" and described.head is not described:
+        while described.dep_ == "conj" and described.head.i != described.i:
             described = described.head
         return min(position, self._base + described.left_edge.idx)
 
@@ -800,7 +800,7 @@ class DocumentResolver:
 
     def _clause_place(self, head: Token) -> KnownActor | None:
         """Return the country of an "in/across/throughout X" phrase on the clause of a subject."""
-        while head.dep_ in ("pobj", "prep") and head.head is not head:  # "thousands of people"
+        while head.dep_ in ("pobj", "prep") and head.head.i != head.i:  # "thousands of people"
             head = head.head
         verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
         if verb is None:
@@ -951,7 +951,7 @@ def _same_first_name(span: Span, known: str | None) -> bool:
 def _depth(token: Token, head: Token) -> int:
     """Return how many dependency links separate a token from a phrase head above it."""
     depth = 0
-    while token.i != head.i and token.head is not token:
+    while token.i != head.i and token.head.i != token.i:
         token = token.head
         depth += 1
     return depth

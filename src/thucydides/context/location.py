@@ -96,7 +96,7 @@ def _attached(trigger: Token, place: Place, *, base: int, anchors: set[int]) -> 
     if span is None:
         return False
     token = span.root
-    while token.dep_ in _ATTACHING and token.head is not token:
+    while token.dep_ in _ATTACHING and token.head.i != token.i:
         token = token.head
         if token.i in anchors:
             return True
@@ -117,7 +117,7 @@ def _on_a_verb(doc: Doc, place: Place, *, base: int) -> bool:
     if span is None:
         return False
     token = span.root
-    while token.head is not token:
+    while token.head.i != token.i:
         token = token.head
         if token.pos_ in ("VERB", "AUX"):
             return True

@@ -287,7 +287,7 @@ class QuoteFinder:
             subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
             if subject is not None:
                 return self._resolved(subject, para, speaking=True)
-            if node.dep_ not in ("conj", "advcl", "xcomp") or node.head is node:
+            if node.dep_ not in ("conj", "advcl", "xcomp") or node.head.i == node.i:
                 break
             node = node.head
         return _Speaker((), None, verb.idx)

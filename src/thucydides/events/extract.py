@@ -336,7 +336,9 @@ class SentenceCoder:
                 # "US Predator attacks have killed ...": the attacks' own agent
                 actors = self._modifier_agents(subject)
             return actors
-        if not inherit or token.head is token:
+        if token.head.i == token.i and inherit:
+            return self._misparsed_subject(token)
+        if not inherit or token.head.i == token.i:
             return ()
         head = token.head
         if token.dep_ == "xcomp" and head.lemma_ in OBJECT_CONTROL:
@@ -344,14 +346,42 @@ class SentenceCoder:
             if objects:
                 return self.resolver.resolve(objects[0])
         if token.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp"):
-            return self._sources(head, raised=token.dep_ in ("xcomp", "acomp"))
-        if token.dep_ == "pcomp" and head.lower_ in ("to", "by") and head.head is not head:
+            # "the premier has been indicted and will resign": an active verb joined to a
+            # passive one shares its subject
+            active_conj = token.dep_ == "conj" and any(
+                c.dep_ == "aux" for c in token.children
+            ) and not any(c.dep_ == "auxpass" for c in token.children)
+            return self._sources(head, raised=token.dep_ in ("xcomp", "acomp") or active_conj)
+        if token.dep_ == "pcomp" and head.lower_ in ("to", "by") and head.head.i != head.i:
             # "resorted to throwing stones", "protested by blocking roads"; not "deported
             # them for travelling", where the gerund is the object's
             return self._sources(head.head)
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             return self.resolver.resolve(head)  # "demonstrators protesting the results"
         return ()
+
+    def _misparsed_subject(self, verb: Token) -> tuple[Actor, ...]:
+        """Return the actors just before a main verb the parser left without a subject.
+
+        "With the signing of a memorandum, the government and the rebels have agreed to
+        ...": the parser hangs the subject on the opening phrase; the noun right before
+        the verb (and its auxiliaries) is its subject.
+        """
+        before = verb.i - 1
+        while before >= verb.sent.start and verb.doc[before].dep_ in ("aux", "neg", "advmod"):
+            before -= 1
+        if before < verb.sent.start:
+            return ()
+        candidate = verb.doc[before]
+        if candidate.pos_ not in ("NOUN", "PROPN") or candidate.dep_ in ("pobj", "npadvmod"):
+            return ()
+        while candidate.dep_ == "compound" and candidate.head.i > candidate.i:
+            candidate = candidate.head
+        actors = self.resolver.resolve(candidate)
+        while not actors and candidate.dep_ == "conj" and candidate.head.i != candidate.i:
+            candidate = candidate.head  # "the government and SPLM/A": from the first conjunct
+            actors = self.resolver.resolve(candidate)
+        return actors
 
     def _noun_sources(self, token: Token) -> tuple[Actor, ...]:
         """Return the actors doing a nominal event: possessor, "by" phrase or governing subject."""
@@ -390,7 +420,7 @@ class SentenceCoder:
         if not self._consult_noun(token):
             through = ("dobj", "attr", "conj")
         head = token
-        while head.head is not head and (
+        while head.head.i != head.i and (
             head.dep_ in through
             or (head.dep_ == "pobj" and head.head.lower_ == "of")
             or head.lower_ == "of"
@@ -511,7 +541,7 @@ class SentenceCoder:
         """
         start = token
         if _POS.get(token.pos_) == "NOUN":
-            while start.dep_ in ("pobj", "prep", "dobj", "compound") and start.head is not start:
+            while start.dep_ in ("pobj", "prep", "dobj", "compound") and start.head.i != start.i:
                 start = start.head
         taken = {a.code for a in sources}
         frontier = [(c, 0) for c in start.children if nearby(c) and c.dep_ != "nsubj"]

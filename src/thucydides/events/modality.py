@@ -60,12 +60,12 @@ def clause_verbs(trigger: Token) -> list[Token]:
     if trigger.pos_ in ("NOUN", "PROPN"):  # an event noun takes the modality of its verb
         # only a verb the noun is the object of ("did not hold talks"), not one it is the
         # subject of ("the meeting is not likely to amount to much")
-        while token.dep_ in ("pobj", "prep", "dobj", "compound") and token.head is not token:
+        while token.dep_ in ("pobj", "prep", "dobj", "compound") and token.head.i != token.i:
             token = token.head
             if token.pos_ in ("VERB", "AUX", "ADJ"):
                 chain.append(token)
                 break
-    while token.dep_ in _CLAUSE_LINKS and token.head is not token:
+    while token.dep_ in _CLAUSE_LINKS and token.head.i != token.i:
         token = token.head
         chain.append(token)
     return chain
