@@ -155,7 +155,7 @@ class DocumentResolver:
                     self.memory.person_mentions.append((position, None))
                 if (
                     len(actors) == 1
-                    and not actors[0].name
+                    and not (actors[0].name and self._names_a_person(token))  # "the ILO ... its"
                     and token.tag_ in ("NNP", "NN")
                     and token.lower_ not in THING_PRONOUNS
                 ):
@@ -171,7 +171,20 @@ class DocumentResolver:
             return cached
         actors: list[Actor] = []
         for head in (token, *token.conjuncts):
-            for actor in self._resolve_one(head):
+            found = self._resolve_one(head)
+            if not found and head.pos_ == "PROPN":
+                # "The International Labor Office (ILO)": the name we know is in brackets
+                found = next(
+                    (
+                        known
+                        for child in head.children
+                        if child.dep_ == "appos" and child.pos_ == "PROPN"
+                        for known in [self._resolve_one(child)]
+                        if known
+                    ),
+                    (),
+                )
+            for actor in found:
                 if all(actor.code != known.code or actor.name != known.name for known in actors):
                     actors.append(actor)
         result = tuple(actors)

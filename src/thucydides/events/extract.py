@@ -357,7 +357,11 @@ class SentenceCoder:
             # them for travelling", where the gerund is the object's
             return self._sources(head.head)
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
-            return self.resolver.resolve(head)  # "demonstrators protesting the results"
+            actors = self.resolver.resolve(head)  # "demonstrators protesting the results"
+            if not actors and token.dep_ == "acl" and head.dep_ == "dobj":
+                # "the PKK issued a declaration demanding ...": the issuer demands
+                actors = self._sources(head.head)
+            return actors
         return ()
 
     def _misparsed_subject(self, verb: Token) -> tuple[Actor, ...]:
@@ -455,6 +459,8 @@ class SentenceCoder:
         for child in noun.children:
             if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < noun.i:
                 actors = self.resolver.resolve(child) or self._demonym(child)
+                if not actors and child.dep_ == "compound":  # "US Predator attacks"
+                    actors = self._modifier_agents(child)
                 if actors:
                     return actors
         return ()
@@ -614,6 +620,11 @@ class SentenceCoder:
         ]
         if predicate.pos == "NOUN":
             starts += [c for c in token.children if c.dep_ == "relcl"]
+            if token.dep_ == "dobj":  # "reiterated its demand today that Israel ease ...":
+                # the parser hangs the noun's that-clause on the verb
+                starts += [
+                    c for c in token.head.children if c.dep_ == "ccomp" and c.i > token.i
+                ]
         found: tuple[Token, Predicate] | None = None
         frontier = [(start, 0) for start in starts]
         while frontier:

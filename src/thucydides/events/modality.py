@@ -125,7 +125,7 @@ def is_background(trigger: Token) -> bool:
     """
     for token in clause_verbs(trigger):
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ == "since":
+            if child.dep_ == "prep" and child.lower_ == "since" and not _recent(child):
                 return True
     return (
         trigger.dep_ == "relcl"
@@ -135,6 +135,25 @@ def is_background(trigger: Token) -> bool:
             c.dep_ == "nsubj" and c.lower_ in ("which", "who", "that") for c in trigger.children
         )
     )
+
+
+_RECENT_WORDS = frozenset(
+    {"last", "this", "yesterday", "week", "weekend", "month", "monday", "tuesday", "wednesday",
+     "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
+     "june", "july", "august", "september", "october", "november", "december", "then"}
+)  # fmt: skip
+
+
+def _recent(since: Token) -> bool:
+    """Return whether a "since" phrase names a recent time ("since last July"), not history.
+
+    "since the collapse of the Soviet Union" and "since 1991" are background; a weekday,
+    a month without a year or "last ..." is the span of the news itself.
+    """
+    words = [t for child in since.children for t in child.subtree]
+    if any(t.like_num and len(t.text) == 4 for t in words):
+        return False
+    return any(t.lower_ in _RECENT_WORDS for t in words)
 
 
 def _is_past(chain: list[Token]) -> bool:
