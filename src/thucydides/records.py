@@ -72,6 +72,11 @@ class Rejection:
     content_hash: str | None = None
 
 
+# CAMEO's code for an actor of unknown identity (PETRARCH's convention): the source of
+# "a roadside bombing killed ...", where the text names no perpetrator
+UNIDENTIFIED = "---"
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A resolved actor mention.
@@ -203,10 +208,11 @@ class CodedArticle:
     places: tuple[Place, ...] = field(default_factory=tuple)
     quotes: tuple[Quote, ...] = field(default_factory=tuple)
     error: str | None = None  # set when coding failed; the article is then rejected, not stored
+    reason: RejectReason = RejectReason.CODER_ERROR  # why, when ``error`` is set
 
     def rejection(self) -> Rejection | None:
         """Return the rejection to record when coding this article failed, else None."""
         if self.error is None:
             return None
         origin = self.article.origin or self.article.article_id
-        return Rejection(origin, RejectReason.CODER_ERROR, self.error, self.article.content_hash)
+        return Rejection(origin, self.reason, self.error, self.article.content_hash)

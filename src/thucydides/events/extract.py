@@ -34,7 +34,7 @@ from thucydides.events.syntax import (
     possessor,
 )
 from thucydides.events.transforms import modal_code, transform
-from thucydides.records import Actor, Modality
+from thucydides.records import UNIDENTIFIED, Actor, Modality
 
 _POS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -52,8 +52,8 @@ SUPPORT_VERBS = frozenset(
      "lodge", "file", "take", "set", "unleash", "order", "plan", "prepare", "be", "go", "get",
      "receive", "seek", "win", "secure", "reach", "conclude", "finalize", "finalise", "renew",
      "offer", "propose", "use", "deploy", "commit", "perpetrate", "claim", "speed", "accelerate",
-     "finish"}
-)  # fmt: skip
+     "finish", "stag"}
+)  # fmt: skip  ("stag": the lemmatiser's reading of "staged")
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
 )
@@ -135,6 +135,8 @@ class SentenceCoder:
         if is_background(token):
             return []
         sources, targets = self._arguments(token, predicate)
+        if not sources and targets and predicate.code[:2] in VIOLENT_ROOTS:
+            sources = self._unnamed_attacker(token)
         if not targets and predicate.code[:2] in VIOLENT_ROOTS and not _armed(sources):
             return []  # "banks fought hard", "the government fights inflation": a figure of speech
         if predicate.actor_object and not targets and _object_is_a_thing(token):
@@ -364,6 +366,49 @@ class SentenceCoder:
             return actors
         return ()
 
+    def _unnamed_attacker(self, verb: Token) -> tuple[Actor, ...]:
+        """Return an unidentified source (CAMEO "---") for violence by an unnamed hand.
+
+        "A roadside bombing killed one U.S. soldier", "three civilians were killed in a
+        car bombing": the attack is news even though nobody is named as its author. The
+        source stays unidentified, never guessed; the attack's words are its text.
+        """
+        if verb.pos_ not in ("VERB", "AUX"):
+            return ()
+        passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+        if passive and any(c.dep_ == "agent" for c in verb.children):
+            return ()
+        if passive:
+            means = [
+                g
+                for c in verb.children
+                if c.dep_ == "prep" and c.lower_ in ("in", "by")
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+        else:
+            means = [c for c in verb.children if c.dep_ == "nsubj"]
+        for noun in means:
+            kind = self.match(noun)
+            if (kind is not None and kind.code[:2] in VIOLENT_ROOTS) or (
+                noun.lemma_.lower() in WEAPON_WORDS
+            ):
+                text = verb.doc[noun.left_edge.i : noun.i + 1].text
+                start = self.base + noun.doc[noun.left_edge.i].idx
+                return (
+                    Actor(
+                        text,
+                        UNIDENTIFIED,
+                        None,
+                        (),
+                        None,
+                        start,
+                        start + len(text),
+                        f"unidentified: no perpetrator named for '{text}'",
+                    ),
+                )
+        return ()
+
     def _misparsed_subject(self, verb: Token) -> tuple[Actor, ...]:
         """Return the actors just before a main verb the parser left without a subject.
 
@@ -517,6 +562,12 @@ class SentenceCoder:
 
     def _prep_objects(self, token: Token, predicate: Predicate) -> tuple[Actor, ...]:
         holders = [token]
+        if (
+            predicate.pos == "NOUN"
+            and token.dep_ == "dobj"
+            and token.head.lemma_.lower() in SUPPORT_VERBS
+        ):
+            holders.append(token.head)  # "staged rallies in Gaza against Abbas"
         if predicate.particle is not None:  # "imposed sanctions on X": "on" hangs from "sanctions"
             child = particle_child(token, predicate.particle)
             if child is not None:
@@ -679,6 +730,11 @@ def _same(a: Actor, b: Actor) -> bool:
 
 
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+# what kills or wounds without being an event word itself ("a minefield explosion killed ...")
+WEAPON_WORDS = frozenset(
+    {"explosion", "blast", "bomb", "mine", "landmine", "shell", "rocket", "missile", "grenade",
+     "gunfire", "mortar", "device", "explosive", "car-bomb", "drone"}
+)  # fmt: skip
 ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "SEP", "UAF", "COP", "SPY", "CRM", "RAD"})
 
 

@@ -59,7 +59,7 @@ import string
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-from thucydides.records import Actor, Event, Location
+from thucydides.records import UNIDENTIFIED, Actor, Event, Location
 from thucydides.tables import read_table
 
 _GEO_FIELDS: Final = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
@@ -281,7 +281,7 @@ def _fraction_date(date: dt.date) -> str:
 
 
 def _gdelt_actor(actor: Actor | None) -> list[str]:
-    if actor is None:
+    if actor is None or actor.code == UNIDENTIFIED:  # GDELT leaves an unknown actor blank
         return [""] * len(_ACTOR_FIELDS)
     parts = split_actor_code(actor)
     name = (actor.name or actor.text).upper()
