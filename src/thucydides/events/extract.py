@@ -137,6 +137,15 @@ class SentenceCoder:
         sources, targets = self._arguments(token, predicate)
         if not sources and targets and predicate.code[:2] in VIOLENT_ROOTS:
             sources = self._unnamed_attacker(token)
+        if (
+            not sources
+            and predicate.code.startswith(("087", "1661"))
+            and _armed(targets)
+            and any(c.dep_ == "nsubjpass" for c in token.children)
+        ):
+            # "the guerrillas have been demobilized", "peacekeepers were shipped out of
+            # Gorazde": armed forces withdrawn without a named agent withdraw themselves
+            sources, targets = targets, self._prep_objects(token, predicate)
         if not targets and predicate.code[:2] in VIOLENT_ROOTS and not _armed(sources):
             return []  # "banks fought hard", "the government fights inflation": a figure of speech
         if predicate.actor_object and not targets and _object_is_a_thing(token):
@@ -735,14 +744,16 @@ WEAPON_WORDS = frozenset(
     {"explosion", "blast", "bomb", "mine", "landmine", "shell", "rocket", "missile", "grenade",
      "gunfire", "mortar", "device", "explosive", "car-bomb", "drone"}
 )  # fmt: skip
-ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "SEP", "UAF", "COP", "SPY", "CRM", "RAD"})
+ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "SEP", "UAF", "COP", "SPY", "CRM", "RAD", "PKO"})
 
 
 def _armed(actors: tuple[Actor, ...]) -> bool:
     """Return whether every actor is an armed one (army, rebels, police, gunmen ...)."""
     return bool(actors) and all(
-        ARMED_SECTORS & set(a.sectors) or a.code.startswith(("IMG", "NGM")) for a in actors
-    )
+        ARMED_SECTORS & {*a.sectors, *(a.code[i : i + 3] for i in range(3, len(a.code), 3))}
+        or a.code.startswith(("IMG", "NGM"))
+        for a in actors
+    )  # "UN peacekeepers" (IGOUNOPKO) carry their role in the code only
 
 
 def _object_is_a_thing(token: Token) -> bool:

@@ -164,4 +164,7 @@ def _is_past(chain: list[Token]) -> bool:
     verb = verbs[-1]
     if verb.tag_ == "VBD":
         return True
-    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    return verb.tag_ == "VBN" and any(
+        (c.dep_ == "aux" and c.lemma_ == "have") or (c.dep_ == "auxpass" and c.tag_ == "VBD")
+        for c in verb.children
+    )  # "have met", "were shipped out"
