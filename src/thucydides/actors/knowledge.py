@@ -117,6 +117,26 @@ class KnowledgeBase:
         tenures = {t for key in found if (t := self.office(key, date)) is not None}
         return tenures.pop() if len(tenures) == 1 else None
 
+    def country_spelled_like(self, word: str) -> KnownActor | None:
+        """Return the one country whose one-word name is ``word`` misspelt by one letter.
+
+        "Ethopia", "Quatar": typos and variant spellings of a country name. Words under
+        six letters, and words near two countries' names, give None.
+        """
+        if len(word) < 6 or not word[:1].isupper():
+            return None
+        found = {
+            actor.code
+            for key, actor in self.names.items()
+            if actor.kind == "country"
+            and key[:1] == word[:1]
+            and abs(len(key) - len(word)) <= 1
+            and " " not in key
+            and key != word
+            and _one_edit_apart(key, word)
+        }
+        return self.countries.get(found.pop()) if len(found) == 1 else None
+
     def role(self, word: str) -> Role | None:
         """Return the role a lower-cased word or phrase names, or None."""
         return self.roles.get(word.lower())

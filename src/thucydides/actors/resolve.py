@@ -281,7 +281,24 @@ class DocumentResolver:
                     )
                     for known in countries
                 )
-        return self._named_modifier(head)
+        named = self._named_modifier(head)
+        if (
+            not named
+            and head.pos_ == "PROPN"
+            and head.ent_type_ != "PERSON"
+            and head.i not in self._matches
+            and not any(c.dep_ == "compound" for c in head.children)
+        ):
+            country = self.kb.country_spelled_like(head.text)  # "Ethopia has agreed ..."
+            if country is not None:
+                return (
+                    self._from_known(
+                        country,
+                        head.doc[head.i : head.i + 1],
+                        reason=f"'{head.text}' read as a spelling of {country.name}",
+                    ),
+                )
+        return named
 
     def _modifier_countries(self, head: Token) -> list[KnownActor]:
         """Return the country a noun's own modifier names ("the Iraqi side")."""
