@@ -68,3 +68,25 @@ def test_seed_people_resolve_as_a_coder_would(coder: Coder) -> None:
     assert by_text["Malgin"] == {"RUSEDU"}
     assert by_text["Malashenko"] == {"RUSEDU"}
     assert "Prague" not in by_text and "RFE" not in by_text
+
+
+def test_misspelt_names_read_as_the_leader_or_country_one_letter_away(coder: Coder) -> None:
+    leader = coder.actors("President Abdelaziz Bouteflicka imposed a curfew.", date="2000-05-01")
+    assert leader[0].code == "DZAGOV" and "Bouteflika" in leader[0].reason
+    country = coder.code_text(
+        "Ethopia has agreed to open its border with Eritrea.", date="2000-05-01"
+    )
+    assert any(e.source.code == "ETH" and e.target and e.target.code == "ERI" for e in country)
+
+
+def test_an_unknown_titled_person_takes_the_article_s_only_country(coder: Coder) -> None:
+    events = coder.code_text(
+        "President Prosper Avril declared a state of siege in Haiti on Saturday.",
+        date="1990-01-20",
+    )
+    assert any(e.source.code == "HTIGOV" and e.cameo_code == "1724" for e in events)
+    # a known leader keeps his own country whatever the article names
+    bush = coder.code_text(
+        "President Bush threatened further action against Russia.", date="2000-01-01"
+    )
+    assert all(e.source.code.startswith("USA") for e in bush)

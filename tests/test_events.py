@@ -81,3 +81,45 @@ def test_future_and_question_modality(coder: Coder) -> None:
 def test_sports_and_markets_give_no_actorless_events(coder: Coder) -> None:
     events = code(coder, "Shares fell sharply in Tokyo as investors worried about oil prices.")
     assert events == []
+
+
+def test_violence_by_an_unnamed_hand_has_an_unidentified_source(coder: Coder) -> None:
+    passive = code(coder, "Two Afghan soldiers were killed in a roadside bombing in Kandahar.")
+    active = code(coder, "A car bomb killed five Iraqi policemen in Mosul on Sunday.")
+    assert any(e.source.code == "---" and e.cameo_root == "19" for e in passive)
+    assert ("---", "190", "IRQCOP") in triples(active)
+    assert all(e.source.country is None for e in active if e.source.code == "---")
+    # an accident is no attack: nobody to code, nothing emitted
+    assert code(coder, "Three Pakistani tourists were killed in a car accident in Lahore.") == []
+
+
+def test_preparing_to_use_force_is_a_show_of_force(coder: Coder) -> None:
+    events = code(coder, "The Russian army prepared to launch an offensive against Chechen rebels.")
+    shows = [e for e in events if e.cameo_code == "150"]
+    assert shows and shows[0].source.code == "RUSMIL" and shows[0].plover_type == "MOBILIZE"
+    assert shows[0].modality is Modality.ASSERTED
+
+
+def test_a_protest_naming_no_target_is_addressed_to_its_own_country(coder: Coder) -> None:
+    events = code(coder, "Thousands of Kenyans staged a rally in Nairobi on Sunday.")
+    rally = [e for e in events if e.cameo_code == "141"]
+    assert rally and rally[0].target is not None and rally[0].target.code == "KEN"
+    target = rally[0].target
+    assert target.start == target.end and target.reason.startswith("inferred")
+
+
+def test_withdrawn_forces_withdraw_themselves(coder: Coder) -> None:
+    events = code(coder, "UN peacekeepers were withdrawn from southern Lebanon on Friday.")
+    assert ("IGOUNOPKO", "1661", "LBN") in triples(events)
+
+
+def test_recent_since_is_news_but_history_is_background(coder: Coder) -> None:
+    recent = code(coder, "Israeli air strikes have killed 20 Hamas militants since Monday.")
+    assert any(e.source.code == "ISR" and e.cameo_code == "190" for e in recent)
+    history = "Israeli air strikes have killed 20 Hamas militants since the 2006 war."
+    assert code(coder, history) == []
+
+
+def test_aid_measured_in_tons_is_aid(coder: Coder) -> None:
+    events = code(coder, "Japan handed over 500 tons of food to North Korea.")
+    assert ("JPN", "073", "PRK") in triples(events)

@@ -45,14 +45,76 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 OBLIGATION = frozenset({"must", "should"})
 # verbs that hand their subject to the event noun they govern ("held talks", "launched an attack")
 SUPPORT_VERBS = frozenset(
-    {"hold", "have", "launch", "stage", "mount", "conduct", "carry", "make", "pay", "begin",
-     "start", "continue", "resume", "wage", "step", "intensify", "escalate", "issue", "deliver",
-     "undertake", "organize", "organise", "lead", "join", "attend", "call", "complete", "open",
-     "impose", "declare", "announce", "give", "provide", "send", "grant", "extend", "hand",
-     "lodge", "file", "take", "set", "unleash", "order", "plan", "prepare", "be", "go", "get",
-     "receive", "seek", "win", "secure", "reach", "conclude", "finalize", "finalise", "renew",
-     "offer", "propose", "use", "deploy", "commit", "perpetrate", "claim", "speed", "accelerate",
-     "finish", "stag"}
+    {
+        "hold",
+        "have",
+        "launch",
+        "stage",
+        "mount",
+        "conduct",
+        "carry",
+        "make",
+        "pay",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "wage",
+        "step",
+        "intensify",
+        "escalate",
+        "issue",
+        "deliver",
+        "undertake",
+        "organize",
+        "organise",
+        "lead",
+        "join",
+        "attend",
+        "call",
+        "complete",
+        "open",
+        "impose",
+        "declare",
+        "announce",
+        "give",
+        "provide",
+        "send",
+        "grant",
+        "extend",
+        "hand",
+        "lodge",
+        "file",
+        "take",
+        "set",
+        "unleash",
+        "order",
+        "plan",
+        "prepare",
+        "be",
+        "go",
+        "get",
+        "receive",
+        "seek",
+        "win",
+        "secure",
+        "reach",
+        "conclude",
+        "finalize",
+        "finalise",
+        "renew",
+        "offer",
+        "propose",
+        "use",
+        "deploy",
+        "commit",
+        "perpetrate",
+        "claim",
+        "speed",
+        "accelerate",
+        "finish",
+        "stag",
+    }
 )  # fmt: skip  ("stag": the lemmatiser's reading of "staged")
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
@@ -271,6 +333,8 @@ class SentenceCoder:
         # a target that is the source itself ("laid down their arms") leaves the event
         # without a target; it does not erase the event
         targets = tuple(t for t in targets if not any(_same(s, t) for s in sources))
+        if not targets and code.startswith("14") and not mutual:
+            targets = self._home_authorities(sources)
         pairs: list[tuple[str, Actor, Actor | None]] = []
         if not targets and (predicate.symmetric or mutual) and len(sources) >= 2:
             pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
@@ -287,7 +351,7 @@ class SentenceCoder:
         return [
             Finding(c, s, t, trigger, start, start + len(token.text), negated, modality)
             for c, s, t in pairs
-            if t is None or not _same(s, t)
+            if t is None or t.start == t.end or not _same(s, t)  # inferred targets may be home
         ]
 
     # -- arguments --------------------------------------------------------------------------
@@ -359,9 +423,11 @@ class SentenceCoder:
         if token.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp"):
             # "the premier has been indicted and will resign": an active verb joined to a
             # passive one shares its subject
-            active_conj = token.dep_ == "conj" and any(
-                c.dep_ == "aux" for c in token.children
-            ) and not any(c.dep_ == "auxpass" for c in token.children)
+            active_conj = (
+                token.dep_ == "conj"
+                and any(c.dep_ == "aux" for c in token.children)
+                and not any(c.dep_ == "auxpass" for c in token.children)
+            )
             return self._sources(head, raised=token.dep_ in ("xcomp", "acomp") or active_conj)
         if token.dep_ == "pcomp" and head.lower_ in ("to", "by") and head.head.i != head.i:
             # "resorted to throwing stones", "protested by blocking roads"; not "deported
@@ -374,6 +440,34 @@ class SentenceCoder:
                 actors = self._sources(head.head)
             return actors
         return ()
+
+    def _home_authorities(self, sources: tuple[Actor, ...]) -> tuple[Actor, ...]:
+        """Return the country a protest with no named target is addressed to: the protesters' own.
+
+        "Thousands of Nigerians converged for a rally in Lagos": a demonstration, strike or
+        riot that names nobody is directed at the authorities of the protesters' country
+        (the PLOVER and ICEWS practice). The target is inferred, so it has no span in the
+        text, and its reason says so.
+        """
+        countries = {s.country for s in sources}
+        if len(countries) != 1 or None in countries:
+            return ()
+        country = countries.pop()
+        assert country is not None
+        known = self.resolver.kb.countries.get(country)
+        start = min(s.start for s in sources)
+        return (
+            Actor(
+                known.name if known is not None else country,
+                country,
+                country,
+                (),
+                None,
+                start,
+                start,
+                "inferred: a protest that names no target is addressed to its own country",
+            ),
+        )
 
     def _unnamed_attacker(self, verb: Token) -> tuple[Actor, ...]:
         """Return an unidentified source (CAMEO "---") for violence by an unnamed hand.
@@ -682,9 +776,7 @@ class SentenceCoder:
             starts += [c for c in token.children if c.dep_ == "relcl"]
             if token.dep_ == "dobj":  # "reiterated its demand today that Israel ease ...":
                 # the parser hangs the noun's that-clause on the verb
-                starts += [
-                    c for c in token.head.children if c.dep_ == "ccomp" and c.i > token.i
-                ]
+                starts += [c for c in token.head.children if c.dep_ == "ccomp" and c.i > token.i]
         found: tuple[Token, Predicate] | None = None
         frontier = [(start, 0) for start in starts]
         while frontier:
