@@ -90,3 +90,14 @@ def test_an_unknown_titled_person_takes_the_article_s_only_country(coder: Coder)
         "President Bush threatened further action against Russia.", date="2000-01-01"
     )
     assert all(e.source.code.startswith("USA") for e in bush)
+
+
+def test_an_ethnic_group_is_coded_with_the_country_it_lives_in(coder: Coder) -> None:
+    found = codes(coder, "Ethnic Russians rallied in Riga on Saturday.", date="2005-01-01")
+    assert found["Ethnic Russians"] == "LVA"
+    guerrillas = codes(
+        coder, "Ethnic Albanian guerrillas operating in Macedonia laid down their arms."
+    )
+    assert guerrillas["Ethnic Albanian guerrillas"] == "MKDREB"
+    # without "ethnic" a demonym is a nationality
+    assert codes(coder, "Albanian troops attacked the border post.")["Albanian troops"] == "ALBMIL"

@@ -258,6 +258,15 @@ class DocumentResolver:
                         reason=f"'{match.text}' of {place.name}",
                     ),
                 )
+            home = self._ethnic_home(head, match.actor)
+            if home is not None:  # "ethnic Albanians" fighting in Macedonia
+                return (
+                    self._from_known(
+                        home,
+                        head.doc[head.left_edge.i : head.i + 1],
+                        reason=f"ethnic {match.text} in {home.name}",
+                    ),
+                )
             return (
                 self._from_known(
                     match.actor, self._span(head, match), reason=f"demonym as noun ({match.text})"
@@ -889,9 +898,36 @@ class DocumentResolver:
             # nearer the head first ("doctors from American aid groups ... to Baghdad"), then
             # names before demonyms
             rank = (_depth(token, head), 0 if match.kind == "NAME" else 1)
+            actor = match.actor
+            if match.kind == "ADJ":
+                actor = self._ethnic_home(token, actor) or actor  # "ethnic Albanian guerrillas"
             if best is None or rank < best[:2]:
-                best = (*rank, match.actor)
+                best = (*rank, actor)
         return best[2] if best else None
+
+    def _ethnic_home(self, token: Token, people: KnownActor) -> KnownActor | None:
+        """Return the country an "ethnic X" group lives in, if the sentence names one.
+
+        "ethnic Albanian guerrillas operating in Macedonia", "ethnic Turks ... Sweden's
+        decision": "ethnic" marks a people, not a nationality; such a group is coded with
+        the first other country its sentence names (CAMEO's practice), else left as X.
+        """
+        marked = [token, token.head] if token.dep_ == "amod" else [token]
+        if not any(c.lower_ == "ethnic" for t in marked for c in t.children) and not (
+            token.i > 0 and token.doc[token.i - 1].lower_ == "ethnic"
+        ):
+            return None
+        for other in token.sent:
+            match = self._matches.get(other.i)
+            if (
+                match is not None
+                and match.kind == "NAME"
+                and match.actor is not None
+                and match.actor.kind in ("country", "capital")
+                and match.actor.country != people.country
+            ):
+                return self.kb.countries.get(match.actor.country or "") or match.actor
+        return None
 
     def _np_tokens(self, head: Token) -> list[Token]:
         """Return the tokens of a phrase, without its clauses, appositions and conjuncts."""
