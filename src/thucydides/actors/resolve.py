@@ -518,6 +518,8 @@ class DocumentResolver:
             if tenure is None and self._has_office_title(head, span):
                 # "President Bouteflicka": a titled name one letter from a leader's
                 tenure = self.kb.office_spelled_like(span[-1].text, self.date)
+                if tenure is not None and not _same_first_name(span, tenure.name):
+                    tenure = None  # "Charles Clarke" is not Helen Clark
                 if tenure is not None:
                     when = (f"on {self.date}" if self.date else "latest term, no date given") + (
                         f"; '{span[-1].text}' read as a spelling of {tenure.name}"
