@@ -28,10 +28,10 @@ from thucydides.context.dates import article_date, resolve_event_date
 from thucydides.context.location import article_place, event_location
 from thucydides.context.places import PlaceResolver
 from thucydides.context.quotes import QuoteFinder
-from thucydides.errors import ConfigError
+from thucydides.errors import ConfigError, InputError
 from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
-from thucydides.ingest.checks import content_hash
+from thucydides.ingest.checks import Problem, check_surrogates, content_hash
 from thucydides.nlp import DEFAULT_MODEL, load_pipeline
 from thucydides.records import (
     Actor,
@@ -43,6 +43,7 @@ from thucydides.records import (
     Modality,
     Place,
     Quote,
+    RejectReason,
 )
 from thucydides.segment import Block, segment
 
@@ -78,6 +79,7 @@ class _Job:
     article: Article
     blocks: tuple[Block, ...]
     date: str | None
+    refused: Problem | None = None  # why the parser cannot take the article: it is not parsed
 
 
 class Coder:
@@ -148,9 +150,10 @@ class Coder:
             for job in jobs:
                 number = next(counter)
                 pending[number] = (job, [])
-                for block in job.blocks:
+                blocks = () if job.refused else job.blocks
+                for block in blocks:
                     yield block.text, number
-                if not job.blocks:
+                if not blocks:
                     yield "", number
 
         done = 0
@@ -166,6 +169,8 @@ class Coder:
 
     def _finish_safely(self, job: _Job, docs: list[Doc]) -> CodedArticle:
         """Code one parsed article; a failure marks that article, it never stops the batch."""
+        if job.refused is not None:
+            return CodedArticle(job.article, error=job.refused.detail, reason=job.refused.reason)
         try:
             return self._finish(job, docs)
         except (RecursionError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
@@ -180,8 +185,12 @@ class Coder:
         """Return every actor mention the resolver finds in a text, in reading order.
 
         Each actor's ``reason`` says which rule or knowledge entry decided its code.
+        Raises :class:`~thucydides.errors.InputError` for text the parser cannot
+        take (a lone surrogate, a paragraph over its length limit).
         """
         job = self._prepare(make_article(text, date=date))
+        if job.refused is not None:
+            raise InputError(f"cannot resolve actors in this text: {job.refused.detail}")
         resolver = DocumentResolver(self.index, date=job.date)
         found: list[Actor] = []
         for block, doc in zip(job.blocks, self.nlp.pipe(b.text for b in job.blocks), strict=True):
@@ -196,7 +205,28 @@ class Coder:
     def _prepare(self, article: Article) -> _Job:
         blocks, dateline = segment(article.text)
         date = article_date(published=article.published, dateline=dateline, default=None)
-        return _Job(article, tuple(block for block in blocks if block.kind == "body"), date)
+        body = tuple(block for block in blocks if block.kind == "body")
+        return _Job(article, body, date, self._refusal(article.text, body))
+
+    def _refusal(self, text: str, body: tuple[Block, ...]) -> Problem | None:
+        """Return why spaCy cannot parse this article, or None.
+
+        spaCy raises on such text, and an exception inside ``nlp.pipe`` would end
+        the whole stream of articles, not just this one.
+        """
+        problem = check_surrogates(text)
+        if problem is not None:
+            return problem
+        limit = self.nlp.max_length
+        longest = max(body, key=lambda block: len(block.text), default=None)
+        if longest is None or len(longest.text) <= limit:
+            return None
+        return Problem(
+            RejectReason.TOO_LARGE,
+            f"the article has a paragraph of {len(longest.text):,} characters (from character "
+            f"{longest.start:,}) with no blank line in it, over the {limit:,} characters the "
+            "spaCy parser takes at once; split it into paragraphs separated by blank lines",
+        )
 
     def _finish(self, job: _Job, docs: list[Doc]) -> CodedArticle:
         article = job.article

@@ -14,6 +14,10 @@ The cascade for one document's bytes, in order (see :func:`check_bytes`):
    bytes or many control bytes    -> ``BINARY`` (UTF-16 is ``ENCODING``)
 4. not valid UTF-8                -> ``ENCODING``, with the byte offset and a fix
 5. only whitespace                -> ``EMPTY``
+6. a lone surrogate code point    -> ``ENCODING`` (text that readers decode themselves,
+                                     e.g. a JSON ``"\\ud800"`` escape, can hold one)
+7. a paragraph (text between blank
+   lines) over :data:`MAX_PARAGRAPH_CHARS` -> ``TOO_LARGE``: the parser cannot take it
 
 Text that passes has its UTF-8 byte order mark removed and its line ends
 normalised to ``\\n``; nothing else is changed, because the character offsets of
@@ -31,26 +35,41 @@ from dataclasses import dataclass
 from thucydides.records import RejectReason
 
 __all__ = [
+    "MAX_PARAGRAPH_CHARS",
     "SNIFF_BYTES",
     "Problem",
     "check_bytes",
     "check_size",
+    "check_surrogates",
     "check_text",
     "content_hash",
     "decode_utf8",
     "format_size",
     "normalise_date",
     "normalise_newlines",
+    "one_line",
     "sniff_binary",
 ]
 
 #: How many leading bytes :func:`sniff_binary` inspects for control characters.
 SNIFF_BYTES = 8192
 
+#: Longest paragraph (text between blank lines) accepted, in characters: the spaCy
+#: parser's own limit (``Language.max_length``), which it refuses to parse past.
+#: News paragraphs are a few hundred characters; one this long is a data dump or a
+#: text whose paragraph breaks were lost, and would cost the parser gigabytes.
+MAX_PARAGRAPH_CHARS = 1_000_000
+
 #: Share of control bytes in the sniffed head above which a file counts as binary.
 _CONTROL_SHARE = 0.10
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What a one-line message must not carry raw: control characters (line breaks among
+# them), Unicode line separators and lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Where thucydides.segment ends a block: a line end, any blank lines, a line end.
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _NEWLINE = b"\n"
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -100,6 +119,18 @@ class Problem:
 
     reason: RejectReason
     detail: str
+
+
+def one_line(message: str) -> str:
+    """Return ``message`` with control characters, line breaks and lone surrogates escaped.
+
+    Messages quote values from the input (a JSON key, a CSV header, a parser's
+    complaint); escaped as ``\\n``, ``\\x00`` or ``\\ud800`` they stay on one line
+    and can be printed and stored.
+    """
+    return _UNPRINTABLE.sub(
+        lambda bad: bad.group().encode("unicode_escape").decode("ascii"), message
+    )
 
 
 def format_size(n_bytes: int) -> str:
@@ -207,10 +238,11 @@ def normalise_newlines(text: str) -> str:
 
 
 def check_text(text: str) -> str | Problem:
-    """Normalise decoded text (BOM, line ends); return an ``EMPTY`` problem if only whitespace is left.
+    """Normalise decoded text (BOM, line ends); return a problem if it cannot be coded.
 
-    Readers that get text rather than bytes (a JSONL ``text`` field, an HTML
-    extractor) call this directly.
+    Only whitespace is ``EMPTY``; a lone surrogate is ``ENCODING``; a paragraph
+    over :data:`MAX_PARAGRAPH_CHARS` is ``TOO_LARGE``. Readers that get text
+    rather than bytes (a JSONL ``text`` field, an HTML extractor) call this directly.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -222,7 +254,48 @@ def check_text(text: str) -> str | Problem:
                 f"the text is only whitespace ({len(text)} characters); there is nothing to code",
             )
         return Problem(RejectReason.EMPTY, "the text is empty; there is nothing to code")
+    problem = check_surrogates(text)
+    if problem is not None:
+        return problem
+    return _check_paragraphs(text)
+
+
+def check_surrogates(text: str) -> Problem | None:
+    """Return an ``ENCODING`` problem when ``text`` holds a lone surrogate (which no parser or store takes)."""
+    surrogate = _SURROGATE.search(text)
+    if surrogate is None:
+        return None
+    return Problem(
+        RejectReason.ENCODING,
+        f"the text holds a lone surrogate, U+{ord(surrogate.group()):04X}, at character "
+        f"{surrogate.start()}: half of a UTF-16 pair, not a character, and not storable as "
+        "UTF-8 (a JSON escape such as \\ud800 without its other half, or text decoded with "
+        "the wrong codec); fix the program that wrote the input",
+    )
+
+
+def _check_paragraphs(text: str) -> str | Problem:
+    """Return ``text``, or a ``TOO_LARGE`` problem naming its first paragraph over the limit."""
+    if len(text) <= MAX_PARAGRAPH_CHARS:
+        return text
+    start = 0
+    for brk in _PARAGRAPH_BREAK.finditer(text):
+        if brk.start() - start > MAX_PARAGRAPH_CHARS:
+            return _paragraph_too_long(brk.start() - start, start=start)
+        start = brk.end()
+    if len(text) - start > MAX_PARAGRAPH_CHARS:
+        return _paragraph_too_long(len(text) - start, start=start)
     return text
+
+
+def _paragraph_too_long(length: int, *, start: int) -> Problem:
+    return Problem(
+        RejectReason.TOO_LARGE,
+        f"the text has a paragraph of {length:,} characters (from character {start:,}) with no "
+        f"blank line in it; the parser takes at most {MAX_PARAGRAPH_CHARS:,} characters per "
+        "paragraph, and news paragraphs are a few hundred: this is probably a data dump or a text "
+        "whose paragraph breaks were lost; split it into paragraphs separated by blank lines",
+    )
 
 
 def check_bytes(data: bytes, *, name: str = "FILE") -> str | Problem:
@@ -284,5 +357,10 @@ def normalise_date(value: object) -> str | Problem:
 
 
 def content_hash(text: str) -> str:
-    """Return the SHA-256 hex digest of ``text`` encoded as UTF-8 (the store's idempotency key)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Return the SHA-256 hex digest of ``text`` encoded as UTF-8 (the store's idempotency key).
+
+    Lone surrogates, which are not UTF-8, are hashed as their code points'
+    three-byte form, so that any ``str`` has a hash (:func:`check_text` keeps
+    them out of read articles).
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

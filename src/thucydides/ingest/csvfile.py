@@ -42,6 +42,7 @@ from thucydides.ingest.streams import (
     READ_ERRORS,
     ByteStream,
     open_stream,
+    origin_name,
     stream_rejection,
 )
 from thucydides.records import Article, Rejection, RejectReason
@@ -148,7 +149,7 @@ def read_csv(
     ``published`` is the date of rows with no date. A file whose first bytes are
     binary, or whose header lacks the text column, is rejected once, as a whole.
     """
-    origin = str(path)
+    origin = origin_name(path)
     _allow_fields_up_to(max_bytes)
     try:
         source = open_stream(path, compressed=compressed)
@@ -166,7 +167,9 @@ def read_csv(
             yield reject(origin, problem)
             return
         feed = _RowLines(source.stream, max_bytes=max_bytes, name=origin)
-        reader = csv.reader(feed, delimiter=delimiter)
+        # strict: a quote never closed is an error, not a field that swallows the rest of
+        # the file, and so is text after a closing quote ("a"b), which would lose the quote
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)
         columns: _Columns | None = None
         n_rows = 0
         while True:
@@ -180,7 +183,11 @@ def read_csv(
                 yield stream_rejection(origin, exc, stream=source)
                 return
             except (_RowTooLarge, _BadLine, csv.Error) as exc:
-                size = feed.skip_row()
+                try:
+                    size = feed.skip_row()
+                except READ_ERRORS as read_exc:  # the file breaks off inside the bad row
+                    yield stream_rejection(row_origin, read_exc, stream=source)
+                    return
                 yield _bad_row(row_origin, exc, size=size, max_bytes=max_bytes)
                 if columns is None:
                     return  # without its header, no row of the file can be read
@@ -230,7 +237,7 @@ class _Columns:
         ``origin`` is ``"path:LINENO"`` of the header row.
         """
         header = [name.strip() for name in row]
-        shown = ", ".join(f'"{name}"' for name in header[:20])
+        shown = ", ".join(f'"{_clip(name)}"' for name in header[:20])
         missing = [
             (option, name)
             for option, name, required in (
@@ -249,6 +256,11 @@ class _Columns:
                 "or add a header row if the file has none",
             )
         return cls(header, fields=fields, text=header.index(fields.text))
+
+
+def _clip(value: str, limit: int = 40) -> str:
+    """Return ``value`` cut to ``limit`` characters, for a message."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _index(header: list[str], name: str) -> int | None:
@@ -317,6 +329,19 @@ def _bad_row(origin: str, exc: Exception, *, size: int, max_bytes: int) -> Rejec
         )
     if isinstance(exc, _BadLine):
         return reject(origin, exc.problem)
+    if str(exc) == "unexpected end of data":
+        return malformed(
+            origin,
+            "the file ends inside a quoted field that this row opens, so every line after it "
+            "was read into that field: the quote is never closed (or the file was cut short); "
+            "close the quote, or fetch the file again",
+        )
+    if "expected after" in str(exc):
+        return malformed(
+            origin,
+            f'a quoted field has more text after its closing quote ("a"b); {_QUOTING_FIX}, '
+            'and double the quotes inside a quoted field ("a""b")',
+        )
     return malformed(origin, f"the CSV row cannot be parsed ({exc}); {_QUOTING_FIX}")
 
 

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from thucydides.errors import ConfigError
-from thucydides.ingest.checks import Problem, content_hash, normalise_date
+from thucydides.ingest.checks import Problem, content_hash, normalise_date, one_line
 from thucydides.records import Article, Rejection, RejectReason
 
 __all__ = [
@@ -112,9 +112,10 @@ def record_date(value: object, *, published: str | None) -> str | Problem | None
 
 
 def reject(origin: str, problem: Problem, digest: str | None = None) -> Rejection:
-    """Turn a check's problem into a Rejection of ``origin``."""
-    logger.debug("rejected %s (%s): %s", origin, problem.reason, problem.detail)
-    return Rejection(origin, problem.reason, problem.detail, digest)
+    """Turn a check's problem into a Rejection of ``origin``, its message kept on one printable line."""
+    detail = one_line(problem.detail)
+    logger.debug("rejected %s (%s): %s", origin, problem.reason, detail)
+    return Rejection(origin, problem.reason, detail, digest)
 
 
 def malformed(origin: str, detail: str, digest: str | None = None) -> Rejection:

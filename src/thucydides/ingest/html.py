@@ -13,7 +13,9 @@ The cascade for one page's bytes, in order:
    banners, captions, related links, comments, tables and footers are left out.
    An error inside the extractor                    -> ``MALFORMED``
 5. nothing a reader would call article text: no paragraph of three or more
-   words ending like a sentence                     -> ``EMPTY``
+   words ending like a sentence                     -> ``EMPTY``, unless the page
+   has prose but nests deeper than the 256 levels the HTML parser keeps, which
+   dropped it                                       -> ``MALFORMED``
 
 The text keeps one paragraph per block, separated by a blank line, as plain-text
 articles are written, so that :func:`thucydides.segment.segment` treats both the
@@ -27,6 +29,8 @@ import codecs
 import logging
 import re
 
+import lxml.etree  # type: ignore[import-untyped]
+import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from trafilatura.settings import Document
 
@@ -37,6 +41,7 @@ from thucydides.ingest.checks import (
     content_hash,
     format_size,
     normalise_date,
+    one_line,
     sniff_binary,
 )
 from thucydides.records import Article, Rejection, RejectReason
@@ -61,6 +66,10 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.
 # What browsers (the WHATWG Encoding Standard) decode as Windows-1252 whatever the label.
 _READ_AS_CP1252 = frozenset({"iso8859-1", "ascii", "cp1252"})  # Python codec names
 _MARKUP = re.compile(r"<\s*[A-Za-z!?/]")
+# libxml2's HTML parser (lxml, under trafilatura) keeps 256 levels of nesting and drops
+# what lies deeper; a tree that reaches them has most likely lost content.
+_PARSER_DEPTH = 255
+_TAG = re.compile(r"<[^>]*>")
 
 _DATE_SEARCH = {
     # Metadata only: the extensive search reads dates out of the visible text and
@@ -142,11 +151,22 @@ def read_html(
             origin,
             Problem(
                 RejectReason.MALFORMED,
-                f"the HTML page could not be parsed ({type(exc).__name__}: {exc}); "
+                f"the HTML page could not be parsed ({type(exc).__name__}: {_shorten(str(exc))}); "
                 "check that the file is a complete HTML page, or save the article text as .txt",
             ),
         )
     if not isinstance(document, Document) or not document.text:
+        if _lost_to_depth(markup):
+            return _reject(
+                origin,
+                Problem(
+                    RejectReason.MALFORMED,
+                    f"the HTML page nests its elements more than {_PARSER_DEPTH} levels deep "
+                    "(tags left open, or a broken page generator), and the HTML parser drops "
+                    "whatever lies deeper, so no article text was left; close the page's tags, "
+                    "or save the article text as a .txt file",
+                ),
+            )
         return _reject(
             origin,
             Problem(
@@ -233,6 +253,25 @@ def _declared_encoding(head: bytes) -> str | None:
     return name
 
 
+def _lost_to_depth(markup: str) -> bool:
+    """Return whether the page has prose but nests deeper than the HTML parser reads.
+
+    Called only when the extractor found nothing, to tell such a page from one that
+    has no article in it.
+    """
+    if not _has_prose(_paragraphs(_TAG.sub("\n", markup))):
+        return False
+    try:
+        tree = lxml.html.document_fromstring(markup)
+    except (lxml.etree.ParserError, ValueError):  # empty, or a str with an encoding declaration
+        return False
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest >= _PARSER_DEPTH
+
+
 def _paragraphs(text: str) -> str:
     """Return the extracted text with one paragraph per block, blank lines between."""
     lines = (" ".join(line.split()) for line in text.splitlines())
@@ -269,7 +308,14 @@ def _clip(text: str, limit: int = 60) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
+def _shorten(message: str, limit: int = 200) -> str:
+    """Return a message on one line, cut to ``limit`` characters."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _reject(origin: str, problem: Problem) -> Rejection:
-    """Turn a problem into a Rejection of ``origin``."""
-    logger.debug("rejected %s (%s): %s", origin, problem.reason, problem.detail)
-    return Rejection(origin, problem.reason, problem.detail)
+    """Turn a problem into a Rejection of ``origin``, its message kept on one printable line."""
+    detail = one_line(problem.detail)
+    logger.debug("rejected %s (%s): %s", origin, problem.reason, detail)
+    return Rejection(origin, problem.reason, detail)

@@ -33,7 +33,7 @@ from thucydides.ingest.fields import (
     reject,
     text_article,
 )
-from thucydides.ingest.streams import READ_ERRORS, lines, open_stream, stream_rejection
+from thucydides.ingest.streams import READ_ERRORS, lines, open_stream, origin_name, stream_rejection
 from thucydides.records import Article, Rejection, RejectReason
 
 __all__ = ["JSONL_SUFFIXES", "read_jsonl"]
@@ -58,7 +58,7 @@ def read_jsonl(
     bytes are binary (a compressed or UTF-16 file named ``.jsonl``) is rejected
     once, as a whole, rather than line by line.
     """
-    origin = str(path)
+    origin = origin_name(path)
     try:
         source = open_stream(path, compressed=compressed)
     except OSError as exc:
@@ -130,7 +130,7 @@ def _parse_line(
     try:
         record: Any = json.loads(decoded)
     except json.JSONDecodeError as exc:
-        return malformed(origin, f"invalid JSON at column {exc.colno}: {exc.msg}; {shape}")
+        return malformed(origin, f"{_json_error(exc)}; {shape}")
     except (ValueError, RecursionError) as exc:
         return malformed(origin, f"invalid JSON: {exc}; {shape}")
     if not isinstance(record, dict):
@@ -177,6 +177,16 @@ def _parse_line(
     )
 
 
+def _json_error(exc: json.JSONDecodeError) -> str:
+    """Say where and why a line is not JSON, and whether it looks cut short."""
+    message = exc.msg[0].lower() + exc.msg[1:]
+    where = f"column {exc.colno}" if message.endswith(" at") else f"at column {exc.colno}"
+    at_end = exc.pos >= len(exc.doc.rstrip()) and not message.startswith("extra data")
+    cut = at_end or message.startswith("unterminated string")
+    hint = " (the line ends before the record does: it was cut short)" if cut else ""
+    return f"invalid JSON: {message} {where}{hint}"
+
+
 def _record_id(record: dict[str, Any], *, fields: FieldNames, shape: str) -> str | Problem:
     """Return a JSONL record's id as a string, or a ``MALFORMED`` problem."""
     if fields.id not in record:
@@ -198,7 +208,7 @@ def _record_id(record: dict[str, Any], *, fields: FieldNames, shape: str) -> str
 
 def _missing_fix(record: dict[str, Any], shape: str) -> str:
     """Return the fix for a missing field: the keys the record has, and the options that rename fields."""
-    keys = ", ".join(f'"{key}"' for key in list(record)[:10]) or "none"
+    keys = ", ".join(_clip(key) for key in list(record)[:10]) or "none"
     return (
         f"the record's keys are {keys}; name the right ones with --text-field / --id-field, "
         f"or {shape[0].lower()}{shape[1:]}"

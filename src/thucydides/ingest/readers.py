@@ -59,6 +59,7 @@ from thucydides.ingest.streams import (
     file_format,
     not_a_regular_file,
     open_stream,
+    origin_name,
     read_limited,
     stream_rejection,
     too_large_decompressed,
@@ -183,11 +184,13 @@ def _read_pattern(pattern: str, *, options: _Options) -> Iterator[Article | Reje
     """
     matches = sorted(glob.glob(pattern, recursive=True))
     if not matches:
-        where = "" if os.path.isabs(pattern) else f" (relative patterns start from {os.getcwd()})"
+        cwd = origin_name(os.getcwd())
+        where = "" if os.path.isabs(pattern) else f" (relative patterns start from {cwd})"
+        shown = origin_name(pattern)
         yield Rejection(
-            pattern,
+            shown,
             RejectReason.UNREADABLE,
-            f"no file matches the pattern {pattern!r}{where}; check the pattern "
+            f"no file matches the pattern {shown!r}{where}; check the pattern "
             "(** matches any depth; quote it so that the shell leaves it alone)",
         )
         return
@@ -208,12 +211,14 @@ def _read_path(path: Path, *, options: _Options, walked: bool) -> Iterator[Artic
     ``walked`` is true for files found by walking a directory or matching a
     pattern; those must be regular files, so that a FIFO or device cannot block the run.
     """
-    origin = str(path)
+    origin = origin_name(path)
     try:
         info = path.stat()
     except FileNotFoundError:
         broken = " (a broken symbolic link)" if path.is_symlink() else ""
-        where = "" if path.is_absolute() else f" (relative paths start from {os.getcwd()})"
+        where = (
+            "" if path.is_absolute() else f" (relative paths start from {origin_name(os.getcwd())})"
+        )
         yield Rejection(
             origin,
             RejectReason.UNREADABLE,
@@ -260,12 +265,13 @@ def _read_file(
         yield from iter_reuters(path, default_date=published, max_bytes=max_bytes)
     else:
         data = _read_document(path, info, compressed=compressed, max_bytes=max_bytes)
+        origin = origin_name(path)
         if isinstance(data, Rejection):
             yield data
         elif kind in HTML_SUFFIXES:
-            yield read_html(data, origin=str(path), default_date=published, max_bytes=max_bytes)
+            yield read_html(data, origin=origin, default_date=published, max_bytes=max_bytes)
         else:
-            yield _from_bytes(data, origin=str(path), published=published, max_bytes=max_bytes)
+            yield _from_bytes(data, origin=origin, published=published, max_bytes=max_bytes)
 
 
 def _read_directory(
@@ -291,7 +297,7 @@ def _read_document(
     An uncompressed regular file over the limit is rejected from its size, unread;
     a compressed one is rejected once decompression passes the limit.
     """
-    origin = str(path)
+    origin = origin_name(path)
     if not compressed and stat.S_ISREG(info.st_mode):
         problem = check_size(info.st_size, max_bytes=max_bytes)
         if problem is not None:

@@ -38,6 +38,7 @@ from thucydides.ingest.streams import (
     ByteStream,
     file_format,
     open_stream,
+    origin_name,
     stream_rejection,
 )
 from thucydides.records import Article, Rejection, RejectReason
@@ -97,7 +98,7 @@ def iter_reuters(
             raise ConfigError(f"the default date is unusable: {checked.detail}")
         default_date = checked
     path = Path(path)
-    origin = str(path)
+    origin = origin_name(path)
     _, compressed = file_format(path)
     try:
         source = open_stream(path, compressed=compressed)

@@ -6,10 +6,17 @@ No read here asks for more than ``max_bytes + 1`` bytes at once: a gzip bomb (a
 small file that decompresses to gigabytes) costs at most one article's worth of
 memory before it is rejected as ``TOO_LARGE``.
 
+A gzip stream is also watched as a whole: once it has given more than
+:data:`BOMB_FLOOR` bytes at over :data:`BOMB_RATIO` times the compressed bytes
+read, reading stops with :class:`DecompressionBomb`. Text compresses about 3 to
+10 times; only a bomb (or a file of one repeated byte) gets near gzip's maximum
+of about 1000, and skipping an endless line of one would otherwise decompress
+gigabytes before it ends.
+
 Failures become rejections here too: :func:`stream_rejection` turns an error
 raised while reading into ``MALFORMED`` (a corrupt or truncated gzip stream, with
-the compressed byte offset and zlib's message) or ``UNREADABLE`` (the operating
-system refused the read).
+the compressed byte offset and zlib's message), ``TOO_LARGE`` (a gzip bomb) or
+``UNREADABLE`` (the operating system refused the read).
 """
 
 from __future__ import annotations
@@ -30,14 +37,18 @@ from thucydides.ingest.checks import format_size
 from thucydides.records import Rejection, RejectReason
 
 __all__ = [
+    "BOMB_FLOOR",
+    "BOMB_RATIO",
     "GZIP_SUFFIX",
     "READ_ERRORS",
     "ByteStream",
+    "DecompressionBomb",
     "Line",
     "Stream",
     "file_format",
     "lines",
     "open_stream",
+    "origin_name",
     "read_limited",
     "stream_rejection",
     "too_large_decompressed",
@@ -50,14 +61,33 @@ logger = logging.getLogger(__name__)
 GZIP_SUFFIX = ".gz"
 
 #: What reading a (possibly compressed) stream can raise: the operating system's errors,
-#: gzip's (``BadGzipFile`` is an ``OSError``), zlib's, and ``EOFError`` for a truncated stream.
+#: gzip's (``BadGzipFile`` and :class:`DecompressionBomb` are ``OSError``), zlib's, and
+#: ``EOFError`` for a truncated stream.
 READ_ERRORS = (OSError, EOFError, zlib.error)
+
+#: Decompressed bytes a gzip stream may give before its ratio is judged.
+BOMB_FLOOR = 64 * 1024 * 1024
+
+#: Decompressed bytes per compressed byte past which a gzip stream is a bomb.
+BOMB_RATIO = 200
 
 _DRAIN_CHUNK = 1024 * 1024
 _GZIP_FIX = (
     "the file is damaged or was cut short (an interrupted download or copy); "
     "check it with `gzip -t`, and fetch or compress it again"
 )
+
+
+class DecompressionBomb(OSError):
+    """Raised by a gzip stream that decompresses to far more than text ever compresses from."""
+
+    def __init__(self, decompressed: int, compressed: int) -> None:
+        super().__init__(
+            f"the gzip data decompressed to {format_size(decompressed)} from "
+            f"{format_size(compressed)}, over {BOMB_RATIO} times its size"
+        )
+        self.decompressed = decompressed
+        self.compressed = compressed
 
 
 class ByteStream(Protocol):
@@ -98,7 +128,7 @@ class Stream:
     def __init__(self, raw: io.BufferedReader, *, compressed: bool) -> None:
         self._raw = raw
         self.compressed = compressed
-        self.stream: ByteStream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+        self.stream: ByteStream = _GuardedGzip(raw) if compressed else raw
 
     def compressed_offset(self) -> int:
         """Return the byte offset reached in the file on disk (for messages about corrupt data)."""
@@ -116,9 +146,42 @@ class Stream:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if isinstance(self.stream, gzip.GzipFile):
+        if isinstance(self.stream, _GuardedGzip):
             self.stream.close()
         self._raw.close()
+
+
+class _GuardedGzip:
+    """A gzip stream that raises :class:`DecompressionBomb` when it expands like a bomb."""
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        self._raw = raw
+        self._gzip = gzip.GzipFile(fileobj=raw, mode="rb")
+        self._given = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self._count(self._gzip.read(size))
+
+    def readline(self, size: int = -1, /) -> bytes:
+        return self._count(self._gzip.readline(size))
+
+    def peek(self, size: int, /) -> bytes:
+        return self._gzip.peek(size)
+
+    def close(self) -> None:
+        self._gzip.close()
+
+    def _count(self, data: bytes) -> bytes:
+        self._given += len(data)
+        if self._given <= BOMB_FLOOR:
+            return data
+        try:  # tell() includes the read-ahead, so the ratio is if anything underestimated
+            compressed = max(1, self._raw.tell())
+        except (OSError, ValueError):  # a pipe named .gz: no offset to judge by
+            return data
+        if self._given > BOMB_RATIO * compressed:
+            raise DecompressionBomb(self._given, compressed)
+        return data
 
 
 def open_stream(path: Path, *, compressed: bool) -> Stream:
@@ -205,6 +268,14 @@ def stream_rejection(
     Corrupt gzip data is ``MALFORMED`` (with the compressed byte offset reached,
     when ``stream`` is given); other operating-system errors are ``UNREADABLE``.
     """
+    if isinstance(exc, DecompressionBomb):
+        detail = (
+            f"reading stopped: {exc}, which text never does (news compresses 3 to 10 times): "
+            "a gzip bomb, or not text; if the file is genuine, decompress it (gunzip) "
+            "and pass the plain file"
+        )
+        logger.debug("rejected %s (too_large): %s", origin, detail)
+        return Rejection(origin, RejectReason.TOO_LARGE, detail)
     if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile):
         return unreadable(origin, exc)
     where = ""
@@ -214,6 +285,25 @@ def stream_rejection(
     detail = f"{kind} gzip data{where}: {exc}; {_GZIP_FIX}"
     logger.debug("rejected %s (malformed): %s", origin, detail)
     return Rejection(origin, RejectReason.MALFORMED, detail)
+
+
+def origin_name(path: str | os.PathLike[str]) -> str:
+    """Return a path as the origin of its records: text that can be printed and stored.
+
+    File names are bytes on POSIX; those that are not UTF-8 reach Python with
+    surrogate escapes, which no terminal, JSON line or DuckDB string takes. Their
+    bad bytes are shown as ``\\xNN``, so the name still says which file it was.
+    """
+    name = os.fspath(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = name.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no file system decoding produces
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
 
 
 def unreadable(origin: str, exc: OSError) -> Rejection:
@@ -249,7 +339,7 @@ def walk_files(directory: Path, *, seen: set[str]) -> Iterator[Path | Rejection]
         with os.scandir(directory) as scan:
             entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as exc:
-        yield unreadable(str(directory), exc)
+        yield unreadable(origin_name(directory), exc)
         return
     logger.debug("reading directory %s (%d entries)", directory, len(entries))
     for entry in entries:

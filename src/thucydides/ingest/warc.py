@@ -8,7 +8,10 @@ crawl, not pages, and are skipped. For each document, in order:
 2. a content type other than HTML or plain text (an image, a PDF, a script)
                                           -> ``BINARY`` (``MALFORMED`` for other text types)
 3. a payload over ``max_bytes`` once HTTP content and transfer encodings are
-   undone                                 -> ``TOO_LARGE`` (reading stops at the limit)
+   undone                                 -> ``TOO_LARGE`` (reading stops at the limit);
+   a record that declares far more content than the rest of the file could
+   decompress to (a gzip bomb)            -> ``TOO_LARGE``, and the archive is not
+                                             read past it
 4. HTML is passed to :func:`thucydides.ingest.html.read_html` with the record's
    ``WARC-Target-URI`` as the URL; plain text goes through the byte checks.
    A page with no publication date of its own gets the ``WARC-Date`` day (the
@@ -23,6 +26,7 @@ rejection where reading stopped.
 from __future__ import annotations
 
 import logging
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +42,13 @@ from warcio.statusandheaders import (  # type: ignore[import-untyped]
 from thucydides.ingest.checks import Problem, check_bytes, check_text, format_size, normalise_date
 from thucydides.ingest.fields import malformed, reject, text_article
 from thucydides.ingest.html import read_html
-from thucydides.ingest.streams import read_limited, stream_rejection
+from thucydides.ingest.streams import (
+    BOMB_FLOOR,
+    BOMB_RATIO,
+    origin_name,
+    read_limited,
+    stream_rejection,
+)
 from thucydides.records import Article, Rejection, RejectReason
 
 __all__ = ["WARC_SUFFIXES", "read_warc"]
@@ -56,6 +66,9 @@ _DAMAGED_FIX = (
     "the archive is damaged or cut short; check it with `warcio check`, "
     "or fetch it again (a .warc.gz must be compressed record by record: `warcio recompress`)"
 )
+# warcio trusts the headers it parses: a response record without a WARC-Target-URI, for
+# one, fails inside it with AttributeError. On a damaged archive these are the archive's
+# fault, not ours, and become a MALFORMED rejection like warcio's own errors.
 _ARCHIVE_ERRORS = (
     ArchiveLoadFailed,
     StatusAndHeadersParserException,
@@ -63,6 +76,10 @@ _ARCHIVE_ERRORS = (
     zlib.error,
     ValueError,
     OSError,
+    AttributeError,
+    TypeError,
+    IndexError,
+    KeyError,
 )
 
 
@@ -74,7 +91,7 @@ def read_warc(
     ``published`` is the date of pages that give none when the record has no
     ``WARC-Date`` either. warcio detects and undoes per-record gzip itself.
     """
-    origin = str(path)
+    origin = origin_name(path)
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -82,6 +99,10 @@ def read_warc(
         return
     n_documents = 0
     with handle:
+        try:
+            file_size = os.fstat(handle.fileno()).st_size
+        except OSError:
+            file_size = 0
         records = ArchiveIterator(handle)
         while True:
             offset = _offset(records)
@@ -99,6 +120,10 @@ def read_warc(
                     f"{record.format.upper()}, not WARC; pass WARC (ISO 28500) archives, "
                     "e.g. CC-NEWS .warc.gz files",
                 )
+                return
+            bomb = _bomb(record, origin=origin, offset=offset, file_size=file_size)
+            if bomb is not None:
+                yield bomb
                 return
             if record.rec_type not in _DOCUMENT_RECORDS:
                 logger.debug("skipping the %s record at %s#%s", record.rec_type, origin, offset)
@@ -235,6 +260,31 @@ def _crawl_date(value: str | None) -> str | None:
         return None
     checked = normalise_date(value[:10])
     return None if isinstance(checked, Problem) else checked
+
+
+def _bomb(record: Any, *, origin: str, offset: int, file_size: int) -> Rejection | None:
+    """Return the ``TOO_LARGE`` Rejection of a record that declares far more than the file can hold.
+
+    Skipping a record decompresses all of it; one that declares gigabytes in the
+    last kilobytes of a ``.warc.gz`` is a gzip bomb (or a broken Content-Length),
+    and the archive is not read past it.
+    """
+    length = record.length
+    if not isinstance(length, int) or length <= BOMB_FLOOR or file_size <= 0:
+        return None
+    rest = max(1, file_size - offset)
+    if length <= BOMB_RATIO * rest:
+        return None
+    return reject(
+        f"{origin}#{offset}",
+        Problem(
+            RejectReason.TOO_LARGE,
+            f"the WARC record at byte offset {offset} declares {format_size(length)} of content "
+            f"with only {format_size(rest)} of the file left, over {BOMB_RATIO} times more than "
+            "text ever compresses to: reading stopped there (a gzip bomb, or a wrong "
+            f"Content-Length); {_DAMAGED_FIX}",
+        ),
+    )
 
 
 def _offset(records: Any) -> int:
