@@ -10,6 +10,7 @@ import csv
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -52,6 +53,11 @@ app = typer.Typer(
 err = Console(stderr=True)
 log = logging.getLogger(__name__)
 STORE_BATCH = 200  # articles per database transaction: one insert per article is ~20x slower
+# ... but commit at least this often (seconds), so that a killed run loses little work and
+# readers of the snapshots see progress even with a slow model.
+STORE_SECONDS = 5.0
+LOCK_WAIT = 30.0  # seconds `code` waits for a reader (a server copying a snapshot) to let go
+SNAPSHOT_EVERY = 5.0  # seconds between snapshots for readers, when one is wanted (at least)
 
 
 class Format(StrEnum):
@@ -310,7 +316,9 @@ def code(
     try:
         coder = _coder(settings, actors)
         with ExitStack() as stack:
-            store = stack.enter_context(EventStore(settings.db))
+            store = stack.enter_context(
+                EventStore(settings.db, lock_timeout=LOCK_WAIT, snapshot_every=SNAPSHOT_EVERY)
+            )
             stream: TextIO = (
                 stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
             )
@@ -336,6 +344,10 @@ def code(
                         if store.has_article(item.content_hash):
                             counts["stored"] += 1
                             log.info("skipped %s: already coded", item.origin)
+                            if duplicates is not None:
+                                # Remember it as the interrupted run did, so that a resumed
+                                # run rejects the same later copies as an uninterrupted one.
+                                duplicates.check(item)
                             continue
                         if duplicates is not None:  # a syndicated copy becomes a rejection
                             item = duplicates.check(item) or item
@@ -385,10 +397,12 @@ def code(
             else:
                 coded_stream = coder.code_articles(fresh())
             batch: list[CodedArticle] = []
+            flushed = time.monotonic()
             for coded in coded_stream:
                 batch.append(coded)
-                if len(batch) >= STORE_BATCH:
+                if len(batch) >= STORE_BATCH or time.monotonic() - flushed >= STORE_SECONDS:
                     flush(batch)
+                    flushed = time.monotonic()
             flush(batch)
             if fmt is Format.table:
                 Console(file=stream).print(_table(table_events, title=f"{counts['events']} events"))
@@ -398,6 +412,11 @@ def code(
         f"coded {counts['coded']} article(s), {counts['events']} event(s); "
         f"{counts['stored']} already stored; {counts['rejected']} rejected; database {settings.db}"
     )
+    if store.snapshots is not None and store.snapshots.published:
+        err.print(
+            f"published {store.snapshots.published} snapshot(s) for readers in "
+            f"{store.snapshots.seconds:.2f} s ({store.snapshots.target})"
+        )
     if counts["coded"] == 0 and counts["stored"] == 0:
         err.print("[bold red]nothing could be read[/]: every input was rejected (see above)")
         raise typer.Exit(code=1)

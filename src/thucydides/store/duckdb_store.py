@@ -74,8 +74,13 @@ Tables (schema version 2)
     (NULL unless the text was read), ``rejected_at`` (UTC), ``run_id``
 
 DuckDB allows one process to open a file for writing, or several to open it
-read-only, not both at once. One :class:`EventStore` must not be shared between
-threads.
+read-only, not both at once. A writer opened with ``snapshot_every`` publishes
+read-only copies for readers that must not wait (:mod:`thucydides.store.snapshot`);
+``lock_timeout`` makes an opening wait for a reader's or writer's lock to go.
+Writes are transactional: a batch of articles with all their events, places and
+quotes is committed whole or not at all, so a killed run leaves whole articles
+only, and re-running it stores the rest. One :class:`EventStore` must not be shared
+between threads (reads through :meth:`EventStore.cursor` may be).
 """
 
 from __future__ import annotations
@@ -84,6 +89,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -116,12 +122,23 @@ from thucydides.store.schema import (
     quote_from_row,
     quote_row,
 )
+from thucydides.store.snapshot import SnapshotPolicy, copy_database, snapshot_path
 
-__all__ = ["SCHEMA_VERSION", "EventStore"]
+__all__ = ["SCHEMA_VERSION", "EventStore", "is_lock_conflict"]
 
 logger = logging.getLogger(__name__)
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_LOCK_POLL = 0.1  # seconds between attempts to open a locked file
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """Return whether ``exc`` (a StoreError or DuckDB error) means another process holds the file."""
+    for error in (exc, exc.__cause__):
+        message = str(error).lower() if error is not None else ""
+        if "could not set lock" in message or "conflicting lock" in message:
+            return True
+    return False
 
 
 class EventStore:
@@ -133,17 +150,34 @@ class EventStore:
     ``run_id`` labels the articles and rejections written through this handle; a
     new one (UTC time plus a random suffix) is made when none is given. Every
     failure raises :class:`~thucydides.errors.StoreError` naming the file.
+
+    ``lock_timeout``: seconds to keep trying while another process holds the file
+    (a server copying it for a snapshot holds it for a moment); 0 fails at once.
+    ``snapshot_every``: on a writer, publish a snapshot for readers after a commit
+    when one is due (see :class:`~thucydides.store.snapshot.SnapshotPolicy`);
+    None publishes none.
     """
 
     def __init__(
-        self, path: str | Path, *, read_only: bool = False, run_id: str | None = None
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        run_id: str | None = None,
+        lock_timeout: float = 0.0,
+        snapshot_every: float | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         now = dt.datetime.now(dt.UTC)
         self.run_id = run_id or f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        self.snapshots = (
+            SnapshotPolicy(self.path, every=snapshot_every)
+            if snapshot_every is not None and not read_only
+            else None
+        )
         self._conn: duckdb.DuckDBPyConnection | None = None
-        self._conn = self._connect()
+        self._conn = self._connect(lock_timeout)
         try:
             self._prepare_schema()
         except BaseException:
@@ -152,7 +186,7 @@ class EventStore:
 
     # --- opening and closing --------------------------------------------------------
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _connect(self, lock_timeout: float) -> duckdb.DuckDBPyConnection:
         """Open the DuckDB file, translating DuckDB's errors into StoreErrors that say what to do."""
         path = self.path
         if path.is_dir():
@@ -173,16 +207,28 @@ class EventStore:
                     f"cannot create the folder {path.parent} for the event store: "
                     f"{exc.strerror or exc}; choose a writable location"
                 ) from exc
-        try:
-            return duckdb.connect(str(path), read_only=self.read_only)
-        except duckdb.Error as exc:
-            raise StoreError(self._open_failure(exc)) from exc
+        deadline = time.monotonic() + lock_timeout
+        waiting = False
+        while True:
+            try:
+                return duckdb.connect(str(path), read_only=self.read_only)
+            except duckdb.Error as exc:
+                if not is_lock_conflict(exc) or time.monotonic() >= deadline:
+                    raise StoreError(self._open_failure(exc)) from exc
+                if not waiting:
+                    waiting = True
+                    logger.warning(
+                        "%s; waiting up to %.0f s for it",
+                        self._open_failure(exc).split(";")[0],
+                        lock_timeout,
+                    )
+            time.sleep(_LOCK_POLL)
 
     def _open_failure(self, exc: duckdb.Error) -> str:
         """Explain why DuckDB could not open the file, and what to do about it."""
         message = str(exc)
         path = self.path
-        if "could not set lock" in message.lower() or "conflicting lock" in message.lower():
+        if is_lock_conflict(exc):
             pid = _LOCK_PID.search(message)
             holder = f"process {pid.group(1)}" if pid else "another process"
             return (
@@ -329,6 +375,7 @@ class EventStore:
             _insert(conn, "events", EVENT_COLUMNS, event_rows)
             _insert(conn, "places", PLACE_COLUMNS, place_rows)
             _insert(conn, "quotes", QUOTE_COLUMNS, quote_rows)
+        self._publish_if_due()
         logger.debug(
             "stored %d of %d articles and %d events in %s",
             len(article_rows),
@@ -381,6 +428,44 @@ class EventStore:
         ]
         with self._transaction("record rejections in") as conn:
             _insert(conn, "rejections", REJECTION_COLUMNS, rows)
+        self._publish_if_due()
+
+    # --- snapshots ------------------------------------------------------------------
+
+    def publish_snapshot(self, target: str | Path | None = None) -> Path:
+        """Write a consistent copy of the store to ``target`` (default: its snapshot path); return it.
+
+        The copy goes to a temporary file that is then renamed over ``target``, so a
+        reader of ``target`` sees the old copy or the new one, never a partial one.
+        Works on read-only stores too.
+        """
+        path = Path(target) if target is not None else snapshot_path(self.path)
+        copy_database(self._connection(), path)
+        return path
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Return a value that changes whenever anything is stored (row counts, latest times).
+
+        The store is append-only, so two handles with equal fingerprints hold the same
+        rows; readers use it to tell whether a snapshot is up to date.
+        """
+        (row,) = self._fetch(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
+            "(SELECT count(*) FROM rejections), (SELECT max(coded_at) FROM articles), "
+            "(SELECT max(rejected_at) FROM rejections)"
+        )
+        return tuple(row)
+
+    def _publish_if_due(self) -> None:
+        """After a commit, publish a snapshot when the policy says so; a failure only warns."""
+        policy = self.snapshots
+        if policy is None or not policy.due():
+            return
+        try:
+            policy.publish(self._connection())
+        except StoreError as exc:
+            policy.postpone()
+            logger.warning("%s (coding goes on; the next attempt is later)", exc)
 
     # --- reading --------------------------------------------------------------------
 

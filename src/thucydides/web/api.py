@@ -1,7 +1,8 @@
 """The JSON API: events, dyad series, articles, actors, quotes and event locations.
 
-Every endpoint is a GET that reads the store opened read-only when the app was
-made. Parameters are declared with their bounds and patterns, so FastAPI rejects
+Every endpoint is a GET that reads the newest snapshot of the store
+(:class:`~thucydides.store.live.LiveStore`): each request leases one snapshot for its
+whole length, so its answer is consistent even while a coding run writes. Parameters are declared with their bounds and patterns, so FastAPI rejects
 malformed ones with 422 before any query runs; checks that need two values
 (``since`` after ``until``, ``partner`` without ``actor``) raise ConfigError,
 which the app turns into 400. The shapes are documented in the OpenAPI schema
@@ -11,9 +12,10 @@ at ``/openapi.json`` (and readable at ``/docs``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Final, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from thucydides.analysis import (
@@ -30,9 +32,10 @@ from thucydides.analysis import (
 from thucydides.analysis.query import read_rows
 from thucydides.records import Event, Location, Place, Quote
 from thucydides.store import EventStore
+from thucydides.store.live import LiveStore
 from thucydides.store.schema import PLACE_COLUMNS, place_from_row
 
-__all__ = ["ARTICLE_ID", "ErrorResponse", "load_article", "router"]
+__all__ = ["ARTICLE_ID", "ErrorResponse", "StoreLease", "load_article", "router"]
 
 ACTOR_PATTERN: Final = r"^[A-Za-z0-9]{1,32}$"
 CODE_PATTERN: Final = r"^[0-9]{1,4}$"
@@ -64,9 +67,15 @@ _ERRORS: Final[dict[int | str, dict[str, object]]] = {
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
-def _store(request: Request) -> EventStore:
-    store: EventStore = request.app.state.store
-    return store
+def _lease(request: Request) -> Iterator[EventStore]:
+    """Lend the request the snapshot being served, until its answer is built."""
+    live: LiveStore = request.app.state.live
+    with live.lease() as store:
+        yield store
+
+
+#: The store a request reads: one consistent snapshot for the whole request.
+StoreLease = Annotated[EventStore, Depends(_lease)]
 
 
 # -- shared parameters --------------------------------------------------------------------------
@@ -134,7 +143,7 @@ class EventPageResponse(BaseModel):
 
 @router.get("/events", response_model=EventPageResponse, summary="Filter and page events")
 def api_events(
-    request: Request,
+    store: StoreLease,
     source: Source = None,
     target: Target = None,
     actor: Actor = None,
@@ -160,7 +169,7 @@ def api_events(
         quad_class=quad_class, since=since, until=until, country=country, place=place,
         article_id=article_id, asserted_only=asserted_only,
     )  # fmt: skip
-    page = find_events(_store(request), where, limit=limit, offset=offset)
+    page = find_events(store, where, limit=limit, offset=offset)
     return EventPageResponse(
         total=page.total, limit=page.limit, offset=page.offset, events=list(page.events)
     )
@@ -185,7 +194,7 @@ class DyadResponse(BaseModel):
 
 @router.get("/dyad", response_model=DyadResponse, summary="Dyad time series")
 def api_dyad(
-    request: Request,
+    store: StoreLease,
     a: Annotated[str, Query(pattern=ACTOR_PATTERN, description="First actor code prefix.")],
     b: Annotated[str, Query(pattern=ACTOR_PATTERN, description="Second actor code prefix.")],
     freq: Annotated[Literal["day", "week", "month", "year"], Query()] = "month",
@@ -201,7 +210,7 @@ def api_dyad(
 ) -> DyadResponse:
     """Return per period the dyad's counts per QuadClass and its Goldstein sum and mean."""
     series = dyad_series(
-        _store(request), a, b, freq=freq, directed=directed, scale=scale, since=since,
+        store, a, b, freq=freq, directed=directed, scale=scale, since=since,
         until=until, include_unasserted=include_unasserted,
     )  # fmt: skip
     return DyadResponse(
@@ -268,11 +277,11 @@ def load_article(store: EventStore, article_id: str) -> ArticleResponse:
     responses={404: {"model": ErrorResponse, "description": "No such article"}},
 )
 def api_article(
-    request: Request,
+    store: StoreLease,
     article_id: Annotated[str, Path(pattern=ARTICLE_ID, description="The article's id.")],
 ) -> ArticleResponse:
     """Return the article text with its events, quotes and places (up to 500 of each)."""
-    return load_article(_store(request), article_id)
+    return load_article(store, article_id)
 
 
 # -- actors -------------------------------------------------------------------------------------
@@ -297,7 +306,7 @@ class ActorsResponse(BaseModel):
 
 @router.get("/actors", response_model=ActorsResponse, summary="Search actors")
 def api_actors(
-    request: Request,
+    store: StoreLease,
     q: Annotated[
         str | None,
         Query(
@@ -309,7 +318,6 @@ def api_actors(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ActorsResponse:
     """Return actor codes whose code starts with ``q`` or whose name or mention contains it."""
-    store = _store(request)
     found = (
         search_actors(store, q, limit=limit)
         if q is not None
@@ -344,7 +352,7 @@ class QuotePageResponse(BaseModel):
 
 @router.get("/quotes", response_model=QuotePageResponse, summary="Quotes and reported speech")
 def api_quotes(
-    request: Request,
+    store: StoreLease,
     speaker: Annotated[
         str | None,
         Query(min_length=1, max_length=100, description="Speaker code prefix, name or words."),
@@ -354,9 +362,7 @@ def api_quotes(
     offset: Offset = 0,
 ) -> QuotePageResponse:
     """Return stored quotes with their speakers and offsets, by article and position."""
-    page = find_quotes(
-        _store(request), speaker=speaker, article_id=article_id, limit=limit, offset=offset
-    )
+    page = find_quotes(store, speaker=speaker, article_id=article_id, limit=limit, offset=offset)
     return QuotePageResponse(
         total=page.total, limit=page.limit, offset=page.offset, quotes=list(page.quotes)
     )
@@ -380,7 +386,7 @@ class LocationsResponse(BaseModel):
 
 @router.get("/locations", response_model=LocationsResponse, summary="Where events happened")
 def api_locations(
-    request: Request,
+    store: StoreLease,
     source: Source = None,
     target: Target = None,
     actor: Actor = None,
@@ -399,7 +405,7 @@ def api_locations(
         quad_class=quad_class, since=since, until=until, country=country,
         asserted_only=asserted_only,
     )  # fmt: skip
-    found = location_counts(_store(request), where, limit=limit)
+    found = location_counts(store, where, limit=limit)
     return LocationsResponse(
         locations=[LocationEvents(location=c.location, events=c.events) for c in found]
     )

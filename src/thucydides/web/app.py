@@ -1,8 +1,10 @@
 """The FastAPI application: the JSON API, the dashboard pages and their local assets.
 
-``create_app(db)`` opens the event store read-only (several servers and query
-commands can read one file at once, but not while ``thucydides code`` writes it)
-and serves:
+``create_app(db)`` reads the event store through a
+:class:`~thucydides.store.live.LiveStore`: it serves a read-only snapshot of the
+database and follows new ones, and never keeps the database file open, so
+``thucydides code`` can write it while the server answers (docs/reliability.md).
+It serves:
 
 - ``/api/...``: the JSON API (:mod:`thucydides.web.api`), described at ``/openapi.json``;
 - ``/``: the dashboard (dyad picker and chart, filters, the events table);
@@ -12,8 +14,9 @@ and serves:
 - ``/static/...``: the CSS, scripts and world map; nothing is loaded from elsewhere.
 
 Errors never show a stack trace: malformed parameters get 422, contradictory ones
-400, unknown articles 404, an unreadable store 503, and anything unexpected a bare
-500 whose details go to the server log only. Every answer carries a Content
+400, unknown articles 404, an unreadable store 503 (with Retry-After), a path and
+query over :data:`MAX_URL` characters 414, headers over :data:`MAX_HEADERS` bytes
+431, and anything unexpected a bare 500 whose details go to the server log only. Every answer carries a Content
 Security Policy that allows this server's own assets and nothing else.
 """
 
@@ -35,13 +38,18 @@ from starlette.exceptions import HTTPException
 
 from thucydides import __version__
 from thucydides.errors import ConfigError, StoreError
-from thucydides.store import EventStore
+from thucydides.store.live import LiveStore
 from thucydides.web.api import ErrorDetail, ErrorResponse, router
 from thucydides.web.pages import pages
 
-__all__ = ["create_app"]
+__all__ = ["MAX_HEADERS", "MAX_URL", "create_app"]
 
 logger = logging.getLogger(__name__)
+
+#: The longest path plus query string answered (every parameter has a short bound).
+MAX_URL: Final = 4096
+#: The most bytes of request headers answered (browsers send 1-2 KB).
+MAX_HEADERS: Final = 16 * 1024
 
 _HERE: Final = Path(str(resources.files("thucydides.web")))
 _SECURITY_HEADERS: Final = {
@@ -56,20 +64,22 @@ _SECURITY_HEADERS: Final = {
 }
 
 
-def create_app(db: str | Path) -> FastAPI:
-    """Return the web application serving the event store at ``db`` (opened read-only).
+def create_app(db: str | Path, *, poll: float = 1.0) -> FastAPI:
+    """Return the web application serving the event store at ``db`` (read-only).
 
-    Raises :class:`~thucydides.errors.StoreError` when the file is missing or is
-    not an event store.
+    ``poll``: seconds between looks for new data while the app runs. Raises
+    :class:`~thucydides.errors.StoreError` when the file is missing or is not an
+    event store.
     """
-    store = EventStore(db, read_only=True)
+    live = LiveStore(db, poll=poll)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        live.start()
         try:
             yield
         finally:
-            store.close()
+            live.close()
 
     app = FastAPI(
         title="Thucydides event data",
@@ -82,7 +92,7 @@ def create_app(db: str | Path) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.store = store
+    app.state.live = live
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.include_router(router)
     app.include_router(pages)
@@ -93,7 +103,15 @@ def create_app(db: str | Path) -> FastAPI:
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        headers = sum(len(name) + len(value) for name, value in request.headers.raw)
+        if len(request.url.path) + len(request.url.query) > MAX_URL:
+            message = f"the address is longer than {MAX_URL} characters; shorten the query"
+            response = _error(request, 414, message, [])
+        elif headers > MAX_HEADERS:
+            message = f"the request headers exceed {MAX_HEADERS} bytes; send fewer or shorter ones"
+            response = _error(request, 431, message, [])
+        else:
+            response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -140,7 +158,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def unreadable(request: Request, exc: Exception) -> Response:
         logger.error("store error while serving %s: %s", request.url.path, exc)
-        return _error(request, 503, "the event database cannot be read right now", [])
+        response = _error(
+            request, 503, "the event database cannot be read right now; retry in a few seconds", []
+        )
+        response.headers["Retry-After"] = "5"
+        return response
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -4,7 +4,9 @@ Plain functions with Typer-style annotated parameters, registered by
 :mod:`thucydides.cli` (``app.command("dyad")(dyad)``, ``actors_app.command("top")(actors_top)``,
 ``app.command("network")(network)``, ``app.command("serve")(serve)``). Each is a
 thin wrapper over :mod:`thucydides.analysis` or :mod:`thucydides.web.app`; results
-go to stdout, messages to stderr, and a user error exits with status 2. matplotlib,
+go to stdout, messages to stderr, and a user error exits with status 2. While a
+coding run holds the database, the analysis commands read its snapshot
+(:func:`~thucydides.store.live.open_latest`) and say so. matplotlib,
 networkx, FastAPI and uvicorn are imported only by the command that needs them, so
 the CLI starts fast.
 """
@@ -27,7 +29,7 @@ from rich.table import Table
 
 from thucydides.config import Settings
 from thucydides.errors import ThucydidesError
-from thucydides.store import EventStore
+from thucydides.store.live import open_latest
 
 __all__ = ["actors_top", "dyad", "network", "serve"]
 
@@ -168,7 +170,7 @@ def dyad(
 
     path = _database(db)
     try:
-        with EventStore(path, read_only=True) as store:
+        with open_latest(path) as store:
             series = dyad_series(
                 store, a, b, freq=str(freq), directed=directed, scale=str(scale), since=since,
                 until=until, include_unasserted=include_unasserted,
@@ -220,7 +222,7 @@ def actors_top(
 
     path = _database(db)
     try:
-        with EventStore(path, read_only=True) as store:
+        with open_latest(path) as store:
             found = top_actors(
                 store, limit=limit, since=since, until=until, include_unasserted=include_unasserted
             )
@@ -254,7 +256,7 @@ def network(
 
     path = _database(db)
     try:
-        with EventStore(path, read_only=True) as store:
+        with open_latest(path) as store:
             graph = actor_network(
                 store, min_events=min_events, since=since, until=until,
                 include_unasserted=include_unasserted,
@@ -283,7 +285,11 @@ def serve(
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
     ] = 8000,
 ) -> None:
-    """Serve the dashboard and the JSON API over the event store (read-only)."""
+    """Serve the dashboard and the JSON API over the event store (read-only).
+
+    The server reads a snapshot beside the database and follows new ones, so
+    `thucydides code` can write the same database while it runs.
+    """
     import uvicorn
 
     from thucydides.web.app import create_app
@@ -302,5 +308,16 @@ def serve(
             f"[yellow]warning:[/] listening on {escape(host)} makes the dashboard reachable from "
             "other machines; it has no login"
         )
-    err.print(f"serving {escape(path)} read-only at http://{escape(host)}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    live = app.state.live
+    source = {
+        "snapshot": f"its snapshot {live.snapshot}, following new ones",
+        "database": "the file itself: no coding run can write it meanwhile",
+    }.get(live.serving, "nothing yet: a coding run holds it and was asked for a snapshot")
+    err.print(
+        f"serving {escape(path)} read-only at http://{escape(host)}:{port}/ (Ctrl+C stops); "
+        f"reading {escape(source)}"
+    )
+    # At most 256 requests in progress (more get a 503 at once rather than a queue).
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", server_header=False, limit_concurrency=256
+    )

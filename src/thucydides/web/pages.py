@@ -1,4 +1,4 @@
-"""The dashboard's HTML pages, rendered with Jinja2 (autoescaped) from the read-only store.
+"""The dashboard's HTML pages, rendered with Jinja2 (autoescaped) from the served snapshot.
 
 The pages hold no inline script or style (the Content Security Policy forbids
 them): the dashboard and map fill themselves from the JSON API with the scripts
@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from thucydides.analysis.query import read_rows
 from thucydides.ontology import GOLDSTEIN_TABLES, all_codes
 from thucydides.store import EventStore
-from thucydides.web.api import ARTICLE_ID, load_article
+from thucydides.web.api import ARTICLE_ID, StoreLease, load_article
 from thucydides.web.marks import article_marks, runs
 
 __all__ = ["pages"]
@@ -51,9 +51,8 @@ def _filters() -> dict[str, Any]:
 
 
 @pages.get("/", response_class=HTMLResponse)
-def dashboard(request: Request) -> HTMLResponse:
+def dashboard(request: Request, store: StoreLease) -> HTMLResponse:
     """Show the dyad picker and chart, the filters and the events table."""
-    store: EventStore = request.app.state.store
     context = {
         "counts": _counts(store),
         "scales": GOLDSTEIN_TABLES,
@@ -71,10 +70,10 @@ def event_map(request: Request) -> HTMLResponse:
 
 @pages.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(
-    request: Request, article_id: Annotated[str, Path(pattern=ARTICLE_ID)]
+    request: Request, store: StoreLease, article_id: Annotated[str, Path(pattern=ARTICLE_ID)]
 ) -> HTMLResponse:
     """Show one article with its events and quotes marked in the text."""
-    article = load_article(request.app.state.store, article_id)
+    article = load_article(store, article_id)
     marks = article_marks(article.events, article.quotes)
     context = {
         "article": article,
