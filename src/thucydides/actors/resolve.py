@@ -143,6 +143,17 @@ class DocumentResolver:
                 for actor in actors:
                     if actor.name and actor.sectors and self._names_a_person(token):
                         self.memory.person_mentions.append((position, actor))
+                if (
+                    len(actors) == 1
+                    and not actors[0].name
+                    and token.dep_ in SUBJECTS
+                    and token.tag_ == "NN"
+                    and (role := self._role_at(token)) is not None
+                    and role.kind == "person"
+                ):
+                    # "The chancellor promised ... He also pledged ...": an office holder
+                    # we cannot name is still who "he" or "she" is next
+                    self.memory.person_mentions.append((position, actors[0]))
                 if not actors and token.ent_type_ == "ORG" and token.dep_ in SUBJECTS:
                     # a company or body we cannot code still takes "it" ("Computerland said it ...")
                     self.memory.entity_mentions.append((position, None))
@@ -1003,8 +1014,10 @@ def _dummy_it(pronoun: Token) -> bool:
         return True  # "it was agreed that ...", "it seems that ..."
     if verb.lemma_ in _DUMMY_VERBS:
         return any(
-            c.dep_ in ("acomp", "attr") and c.lemma_.lower() in IMPERSONAL for c in verb.children
-        )
+            (c.dep_ in ("acomp", "attr") and IMPERSONAL & {c.lower_, c.lemma_.lower()})
+            or c.dep_ == "xcomp"  # "it's all very well criticising ...", "it is to be hoped"
+            for c in verb.children
+        )  # "better" is lemmatised "well"
     return False
 
 
