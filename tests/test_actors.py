@@ -101,3 +101,22 @@ def test_an_ethnic_group_is_coded_with_the_country_it_lives_in(coder: Coder) -> 
     assert guerrillas["Ethnic Albanian guerrillas"] == "MKDREB"
     # without "ethnic" a demonym is a nationality
     assert codes(coder, "Albanian troops attacked the border post.")["Albanian troops"] == "ALBMIL"
+
+
+def test_extraposed_it_refers_to_nothing(coder: Coder) -> None:
+    text = (
+        "Russia criticised the plan. It would have been better to have rejected the "
+        "constitution, the MP said. It's all very well criticising that policy."
+    )
+    assert [a.text for a in coder.actors(text, date="2005-01-01")] == ["Russia"]
+
+
+def test_he_after_an_unnamed_office_holder_is_that_office_holder(coder: Coder) -> None:
+    text = (
+        "Labour met in London on Monday. Mr Smith accused Oliver Letwin of "
+        "plotting cuts. Turning to the economy, the chancellor promised to continue "
+        "stability. He also pledged to continue the fight against poverty."
+    )
+    events = coder.code_text(text, date="2005-02-10")
+    pledge = [e for e in events if e.evidence.trigger == "pledged"]
+    assert pledge and pledge[0].source.code == "GBRGOV"

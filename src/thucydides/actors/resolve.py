@@ -1013,10 +1013,15 @@ def _dummy_it(pronoun: Token) -> bool:
     if any(c.dep_ in ("ccomp", "csubj") for c in verb.children):
         return True  # "it was agreed that ...", "it seems that ..."
     if verb.lemma_ in _DUMMY_VERBS:
+        complements = [c for c in verb.children if c.dep_ in ("acomp", "attr", "prep")]
         return any(
-            (c.dep_ in ("acomp", "attr") and IMPERSONAL & {c.lower_, c.lemma_.lower()})
-            or c.dep_ == "xcomp"  # "it's all very well criticising ...", "it is to be hoped"
-            for c in verb.children
+            c.dep_ in ("acomp", "attr") and IMPERSONAL & {c.lower_, c.lemma_.lower()}
+            for c in complements
+        ) or (  # "it's all very well criticising ...", "it is to be hoped that ..."
+            not complements
+            and any(
+                c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.tag_ == "VBG") for c in verb.children
+            )
         )  # "better" is lemmatised "well"
     return False
 
