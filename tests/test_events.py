@@ -123,3 +123,28 @@ def test_recent_since_is_news_but_history_is_background(coder: Coder) -> None:
 def test_aid_measured_in_tons_is_aid(coder: Coder) -> None:
     events = code(coder, "Japan handed over 500 tons of food to North Korea.")
     assert ("JPN", "073", "PRK") in triples(events)
+
+
+def test_word_senses_that_are_no_events(coder: Coder) -> None:
+    story = "Labour met in London on Monday. "
+    # "signed up to" a list is no agreement; "rallies voters" is no demonstration
+    signed = code(coder, story + "Many people in Britain signed up to the new register.")
+    assert not [e for e in signed if e.cameo_code == "057"]
+    rallies = code(coder, story + "Chancellor Gordon Brown rallied Labour voters in Gateshead.")
+    assert not [e for e in rallies if e.cameo_root == "14"]
+    protest = code(coder, story + "Thousands of protesters rallied in London against the war.")
+    assert any(e.cameo_code == "141" for e in protest)
+    # a reception needs a guest; a meeting place is not the partner
+    money = code(coder, story + "The Prince of Wales did receive over 4m pounds from the state.")
+    assert not [e for e in money if e.cameo_code == "043"]
+    assert ("GBRPTY", "040", "GBR") not in triples(code(coder, story))
+
+
+def test_a_demand_for_x_to_act_is_addressed_to_x(coder: Coder) -> None:
+    events = code(
+        coder,
+        "The deal to open formal talks with Ankara came despite an EU demand for Turkey "
+        "to recognise Cyprus.",
+        date="2005-10-04",
+    )
+    assert ("IGOEUREEC", "100", "TUR") in triples(events)

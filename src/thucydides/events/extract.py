@@ -150,7 +150,7 @@ class SentenceCoder:
         found: list[tuple[Token, Predicate]] = []
         for token in sent:
             predicate = self.match(token)
-            if predicate is not None:
+            if predicate is not None and predicate.frame != "none":  # "signed up to"
                 found.append((token, predicate))
         consumed: set[int] = set()
         for token, predicate in found:  # "suspended aid" is one event, not also "aid"
@@ -212,10 +212,15 @@ class SentenceCoder:
             return []  # "banks fought hard", "the government fights inflation": a figure of speech
         if predicate.actor_object and not targets and _object_is_a_thing(token):
             return []  # "met the deadline", "recognised that ...", "the advice they received"
+        if predicate.intransitive and any(c.dep_ == "dobj" for c in token.children):
+            return []  # "rallied Labour voters", "demonstrated its resolve": not a protest
+        if predicate.reverse and not targets:
+            return []  # a reception with no guest: "did receive over 4m pounds"
         if predicate.travel and not targets and sources:
             targets = self._destination(token, sent, sources[0])
         if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
-            targets = self._nearby_actor(token, sources)
+            # "met in London": where a meeting happened is not whom it was with
+            targets = self._nearby_actor(token, sources, places=not predicate.code.startswith("04"))
         if (
             not targets
             and (
@@ -693,7 +698,9 @@ class SentenceCoder:
                     return (actor,)
         return ()
 
-    def _nearby_actor(self, token: Token, sources: tuple[Actor, ...]) -> tuple[Actor, ...]:
+    def _nearby_actor(
+        self, token: Token, sources: tuple[Actor, ...], *, places: bool = True
+    ) -> tuple[Actor, ...]:
         """Return the first actor in the words governed by the event, other than its source.
 
         The last resort for a target: "offered to hand over to Great Britain ...",
@@ -704,7 +711,11 @@ class SentenceCoder:
             while start.dep_ in ("pobj", "prep", "dobj", "compound") and start.head.i != start.i:
                 start = start.head
         taken = {a.code for a in sources}
-        frontier = [(c, 0) for c in start.children if nearby(c) and c.dep_ != "nsubj"]
+
+        def follow(child: Token) -> bool:
+            return nearby(child) and (places or not _locative(child))
+
+        frontier = [(c, 0) for c in start.children if follow(c) and c.dep_ != "nsubj"]
         while frontier:
             current, depth = frontier.pop(0)
             if current.pos_ in ("NOUN", "PROPN", "PRON", "ADJ") and current.i != token.i:
@@ -717,7 +728,7 @@ class SentenceCoder:
                 if actors:
                     return actors
             if depth < 6:
-                frontier.extend((c, depth + 1) for c in current.children if nearby(c))
+                frontier.extend((c, depth + 1) for c in current.children if follow(c))
         return ()
 
     def _reported_demand(self, token: Token, sent: Span, consumed: set[int]) -> list[Finding]:
@@ -846,6 +857,11 @@ def _armed(actors: tuple[Actor, ...]) -> bool:
         or a.code.startswith(("IMG", "NGM"))
         for a in actors
     )  # "UN peacekeepers" (IGOUNOPKO) carry their role in the code only
+
+
+def _locative(token: Token) -> bool:
+    """Return whether a dependent is a place phrase ("in London", "at the summit")."""
+    return token.dep_ == "prep" and token.lower_ in ("in", "at", "near", "inside", "outside")
 
 
 def _object_is_a_thing(token: Token) -> bool:

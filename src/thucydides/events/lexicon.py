@@ -10,7 +10,7 @@ from thucydides import ontology
 from thucydides.errors import DataFileError
 from thucydides.tables import read_table, split_multi
 
-FRAMES = ("act", "say", "intent", "appeal", "demand", "reject", "threaten")
+FRAMES = ("act", "say", "intent", "appeal", "demand", "reject", "threaten", "none")
 POS = ("VERB", "NOUN", "ADJ")
 COMPLEMENT_FRAMES = frozenset({"intent", "appeal", "demand", "reject", "threaten"})
 
@@ -31,6 +31,7 @@ class Predicate:
     actor_object: bool = False
     inner: bool = False  # only an event inside a complement ("pledged to boost cooperation")
     posture: bool = False  # "prepared to attack": a show of force (150), not a threat
+    intransitive: bool = False  # a direct object means another sense ("rallied voters")
 
     @property
     def label(self) -> str:
@@ -60,6 +61,8 @@ def load_lexicon(source: str | Path = "predicates.csv") -> Lexicon:
             raise DataFileError(f"{where}: pos must be one of {POS}, not {row['pos']!r}")
         if row["frame"] not in FRAMES:
             raise DataFileError(f"{where}: frame must be one of {FRAMES}, not {row['frame']!r}")
+        if row["frame"] == "none":
+            row = {**row, "code": row["code"] or "010"}  # a sense that is no event: never coded
         if not ontology.is_valid(row["code"]):
             raise DataFileError(
                 f"{where}: {row['code']!r} is not a CAMEO code (codes are strings like '042')"
@@ -87,6 +90,7 @@ def load_lexicon(source: str | Path = "predicates.csv") -> Lexicon:
             actor_object="actor_object" in flags,
             inner="inner" in flags,
             posture="posture" in flags,
+            intransitive="intransitive" in flags,
         )
         entries.setdefault((head, row["pos"]), []).append(predicate)
     # entries with a particle are more specific: try them first
