@@ -148,3 +148,15 @@ def test_a_demand_for_x_to_act_is_addressed_to_x(coder: Coder) -> None:
         date="2005-10-04",
     )
     assert ("IGOEUREEC", "100", "TUR") in triples(events)
+
+
+def test_history_is_background_not_news(coder: Coder) -> None:
+    story = "Labour met in London on Monday. "
+    for past in (
+        "In 1997 the government imposed a ban on beef on the bone.",
+        "Britain invaded Iraq two years ago.",
+    ):
+        events = code(coder, story + past, date="2005-03-01")
+        assert [e.evidence.trigger for e in events] == ["met"], past
+    recent = code(coder, story + "The government imposed a ban on beef in 2004.", "2005-03-01")
+    assert any(e.cameo_code == "172" for e in recent)

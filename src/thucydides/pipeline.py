@@ -24,7 +24,7 @@ from thucydides import ontology
 from thucydides.actors.knowledge import KnowledgeBase, builtin_knowledge
 from thucydides.actors.mentions import MentionIndex
 from thucydides.actors.resolve import DocumentResolver
-from thucydides.context.dates import article_date, resolve_event_date
+from thucydides.context.dates import article_date, is_history, resolve_event_date
 from thucydides.context.location import article_place, event_location
 from thucydides.context.places import PlaceResolver
 from thucydides.context.quotes import QuoteFinder
@@ -259,6 +259,8 @@ class Coder:
                     span = doc.char_span(finding.start - block.start, finding.end - block.start)
                     trigger = span.root if span is not None else None
                     date, future = resolve_event_date(sent, anchor=job.date, trigger=trigger)
+                    if is_history(trigger, anchor=job.date, date=date):
+                        continue  # "resigned in 1947": background, not news
                     if finding.start not in located:
                         located[finding.start] = event_location(
                             trigger,

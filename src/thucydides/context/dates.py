@@ -52,7 +52,7 @@ from thucydides.segment import Dateline
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser  # type: ignore[import-untyped]
 
-__all__ = ["article_date", "resolve_event_date"]
+__all__ = ["article_date", "is_history", "resolve_event_date"]
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +212,40 @@ def resolve_event_date(
     if anchor_day is not None and chosen.date > anchor_day:
         is_future = True
     return chosen.date.isoformat(), is_future
+
+
+HISTORY_DAYS = 400  # an event dated further back than this is history, not the news
+
+
+def is_history(trigger: Token | None, *, anchor: str | None, date: str | None) -> bool:
+    """Return whether an event is historical background rather than news.
+
+    "Britain invaded Iraq two years ago", "in 1997 he banned beef on the bone": the
+    event's own date (or an "in YEAR" on its clause) lies more than about a year
+    before the article's. Without an article date nothing is history.
+    """
+    anchor_day = _parse_anchor(anchor)
+    if anchor_day is None:
+        return False
+    if date is not None and dt.date.fromisoformat(date) < anchor_day - dt.timedelta(
+        days=HISTORY_DAYS
+    ):
+        return True
+    if trigger is None:
+        return False
+    for verb in clause_verbs(trigger):
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
+                for year in prep.children:
+                    if (
+                        year.dep_ == "pobj"
+                        and year.like_num
+                        and len(year.text) == 4
+                        and year.text.isdigit()
+                        and 1800 <= int(year.text) < anchor_day.year - 1
+                    ):
+                        return True
+    return False
 
 
 def _parse_anchor(anchor: str | None) -> dt.date | None:
