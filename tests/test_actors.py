@@ -120,3 +120,13 @@ def test_he_after_an_unnamed_office_holder_is_that_office_holder(coder: Coder) -
     events = coder.code_text(text, date="2005-02-10")
     pledge = [e for e in events if e.evidence.trigger == "pledged"]
     assert pledge and pledge[0].source.code == "GBRGOV"
+
+
+def test_a_possessive_in_a_clause_is_its_subject_s(coder: Coder) -> None:
+    text = (
+        "Pakistan and Britain held talks. On Monday the Pakistani president met Prime "
+        "Minister Tony Blair at 10 Downing Street, on his first official visit to London."
+    )
+    events = coder.code_text(text, date="2005-03-01")
+    visits = {(e.source.code, e.cameo_code) for e in events if e.evidence.trigger == "visit"}
+    assert ("PAKGOV", "042") in visits

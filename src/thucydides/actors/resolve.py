@@ -362,6 +362,12 @@ class DocumentResolver:
                 self._retext(a, head, f"pronoun '{head.text}' → the speaker") for a in speaker
             )
         position = self._antecedent_limit(head, position)
+        bound = self._clause_subject(head)
+        if bound:
+            return tuple(
+                self._retext(a, head, f"pronoun '{head.text}' → the clause's subject")
+                for a in bound
+            )
         if lower in PERSON_PRONOUNS:
             for pos, person in reversed(self.memory.person_mentions):
                 if pos < position:
@@ -383,6 +389,30 @@ class DocumentResolver:
                         self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
                     )
         return ()
+
+    def _clause_subject(self, pronoun: Token) -> tuple[Actor, ...]:
+        """Return the subject a possessive pronoun inside its clause refers to.
+
+        "the Pakistani president met Tony Blair ... on his first official visit": "his"
+        is the subject's, not the nearest name's. Only when the subject comes first and
+        fits the pronoun (one person for his/her, one non-person for its).
+        """
+        lower = pronoun.lower_
+        if pronoun.dep_ != "poss" or lower not in ("his", "her", "its"):
+            return ()
+        verb = pronoun.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < pronoun.i]
+        if not subjects or subjects[0].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
+            return ()
+        actors = self.resolve(subjects[0])
+        if len(actors) != 1:
+            return ()
+        person = self._names_a_person(subjects[0]) or (
+            (role := self._role_at(subjects[0])) is not None and role.kind == "person"
+        )
+        return actors if person == (lower != "its") else ()
 
     def _antecedent_limit(self, pronoun: Token, position: int) -> int:
         """Return where the search for a pronoun's referent starts (it looks before this).
