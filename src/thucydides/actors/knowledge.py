@@ -108,11 +108,8 @@ class KnowledgeBase:
             return None
         found = {
             key
-            for key in self.tenures
-            if key[:1] == name[:1]
-            and abs(len(key) - len(name)) <= 1
-            and key != name
-            and _one_edit_apart(key, name)
+            for key in self._tenure_names.get(name[:1], ())
+            if abs(len(key) - len(name)) <= 1 and key != name and _one_edit_apart(key, name)
         }
         tenures = {t for key in found if (t := self.office(key, date)) is not None}
         return tenures.pop() if len(tenures) == 1 else None
@@ -126,16 +123,29 @@ class KnowledgeBase:
         if len(word) < 6 or not word[:1].isupper():
             return None
         found = {
-            actor.code
-            for key, actor in self.names.items()
-            if actor.kind == "country"
-            and key[:1] == word[:1]
-            and abs(len(key) - len(word)) <= 1
-            and " " not in key
-            and key != word
-            and _one_edit_apart(key, word)
+            code
+            for key, code in self._country_words.get(word[:1], ())
+            if abs(len(key) - len(word)) <= 1 and key != word and _one_edit_apart(key, word)
         }
         return self.countries.get(found.pop()) if len(found) == 1 else None
+
+    @functools.cached_property
+    def _country_words(self) -> dict[str, list[tuple[str, str]]]:
+        """One-word country names by first letter, for :meth:`country_spelled_like`."""
+        index: dict[str, list[tuple[str, str]]] = {}
+        for key, actor in self.names.items():
+            if actor.kind == "country" and " " not in key:
+                index.setdefault(key[:1], []).append((key, actor.code))
+        return index
+
+    @functools.cached_property
+    def _tenure_names(self) -> dict[str, list[str]]:
+        """One-word leader names by first letter, for :meth:`office_spelled_like`."""
+        index: dict[str, list[str]] = {}
+        for key in self.tenures:
+            if " " not in key:
+                index.setdefault(key[:1], []).append(key)
+        return index
 
     def role(self, word: str) -> Role | None:
         """Return the role a lower-cased word or phrase names, or None."""
@@ -145,9 +155,11 @@ class KnowledgeBase:
         """Index ``actor`` under ``surface``; earlier entries win unless ``override``."""
         if override or surface not in self.names:
             self.names[surface] = actor
+            self.__dict__.pop("_country_words", None)  # rebuilt on next use
 
     def add_tenure(self, alias: str, tenure: Tenure) -> None:
         """Index an office term under a name variant."""
+        self.__dict__.pop("_tenure_names", None)  # rebuilt on next use
         terms = self.tenures.setdefault(alias, [])
         if tenure not in terms:
             terms.append(tenure)
