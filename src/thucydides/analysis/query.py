@@ -53,7 +53,7 @@ __all__ = [
 
 #: The largest page of events or quotes one call returns.
 MAX_PAGE: Final = 500
-_ACTOR_CODE: Final = re.compile(r"[A-Z0-9]{1,32}")
+_ACTOR_CODE: Final = re.compile(r"[A-Z0-9]{1,32}|---")  # "---": CAMEO's unidentified actor
 _CAMEO_PREFIX: Final = re.compile(r"[0-9]{1,4}")
 _COUNTRY: Final = re.compile(r"[A-Z]{3}")
 # Cursors are opened from one shared connection; opening is serialised, running is not.
@@ -66,7 +66,7 @@ def actor_prefix(name: str, value: str) -> str:
     if _ACTOR_CODE.fullmatch(code) is None:
         raise ConfigError(
             f"{name} must be a CAMEO actor code or its prefix (letters and digits, "
-            f"e.g. RUS or KAZGOV), got {value!r}"
+            f"e.g. RUS or KAZGOV), or --- for the unidentified actor, got {value!r}"
         )
     return code
 

@@ -30,14 +30,16 @@ from thucydides.analysis import (
     top_actors,
 )
 from thucydides.analysis.query import read_rows
-from thucydides.records import Event, Location, Place, Quote
+from thucydides.records import UNIDENTIFIED, Event, Location, Place, Quote
 from thucydides.store import EventStore
 from thucydides.store.live import LiveStore
 from thucydides.store.schema import PLACE_COLUMNS, place_from_row
+from thucydides.web.labels import UNIDENTIFIED_LABEL, actor_name
 
 __all__ = ["ARTICLE_ID", "ErrorResponse", "StoreLease", "load_article", "router"]
 
-ACTOR_PATTERN: Final = r"^[A-Za-z0-9]{1,32}$"
+#: An actor code or its prefix, or CAMEO's unidentified actor "---" (whole: no prefix of it).
+ACTOR_PATTERN: Final = r"^(?:[A-Za-z0-9]{1,32}|---)$"
 CODE_PATTERN: Final = r"^[0-9]{1,4}$"
 COUNTRY_PATTERN: Final = r"^[A-Za-z]{3}$"
 #: Article ids are the inputs' own (any text from a JSONL ``id``) or hash prefixes: any
@@ -82,7 +84,10 @@ StoreLease = Annotated[EventStore, Depends(_lease)]
 
 Source = Annotated[
     str | None,
-    Query(pattern=ACTOR_PATTERN, description="Source actor code prefix (RUS matches RUSGOV)."),
+    Query(
+        pattern=ACTOR_PATTERN,
+        description="Source actor code prefix (RUS matches RUSGOV); --- is the unidentified actor.",
+    ),
 ]
 Target = Annotated[
     str | None, Query(pattern=ACTOR_PATTERN, description="Target actor code prefix.")
@@ -291,7 +296,7 @@ class ActorCount(BaseModel):
     """An actor code and how many events it took part in."""
 
     code: str
-    name: str | None
+    name: str | None = Field(description='the actor\'s usual name; "unidentified" for "---"')
     as_source: int
     as_target: int
     total: int
@@ -317,18 +322,25 @@ def api_actors(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ActorsResponse:
-    """Return actor codes whose code starts with ``q`` or whose name or mention contains it."""
-    found = (
-        search_actors(store, q, limit=limit)
-        if q is not None
-        else top_actors(store, limit=limit, include_unasserted=True)
-    )
+    """Return actor codes whose code starts with ``q`` or whose name or mention contains it.
+
+    The unidentified actor ``---`` is also found by the start of its label ("unid").
+    """
+    if q is None:
+        found = top_actors(store, limit=limit, include_unasserted=True)
+    else:
+        found = search_actors(store, q, limit=limit)
+        words = q.strip().lower()
+        if len(words) >= 3 and UNIDENTIFIED_LABEL.startswith(words):
+            codes = {a.code for a in found}
+            extra = [a for a in search_actors(store, UNIDENTIFIED, limit=1) if a.code not in codes]
+            found = sorted([*found, *extra], key=lambda a: (-a.total, a.code))[:limit]
     return ActorsResponse(
         query=q,
         actors=[
             ActorCount(
                 code=a.code,
-                name=a.name,
+                name=actor_name(a.code, a.name),
                 as_source=a.as_source,
                 as_target=a.as_target,
                 total=a.total,

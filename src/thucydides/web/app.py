@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException
 
 from thucydides import __version__
 from thucydides.errors import ConfigError, StoreError
+from thucydides.records import UNIDENTIFIED
 from thucydides.store.live import LiveStore
 from thucydides.web.api import ErrorDetail, ErrorResponse, router
 from thucydides.web.pages import pages
@@ -93,7 +94,9 @@ def create_app(db: str | Path, *, poll: float = 1.0) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.live = live
-    app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.globals["unidentified"] = UNIDENTIFIED  # for the actor_code macro
+    app.state.templates = templates
     app.include_router(router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

@@ -30,6 +30,7 @@ from rich.table import Table
 from thucydides.config import Settings
 from thucydides.errors import ThucydidesError
 from thucydides.store.live import open_latest
+from thucydides.web.labels import actor_name
 
 __all__ = ["actors_top", "dyad", "network", "serve"]
 
@@ -64,7 +65,7 @@ class TableFormat(StrEnum):
 DbOption = Annotated[
     Path | None,
     typer.Option(
-        "--db", help="DuckDB event store [default: thucydides.duckdb, or $THUCYDIDES_DB]."
+        "--db", help="DuckDB event store (default: thucydides.duckdb, or $THUCYDIDES_DB)."
     ),
 ]
 SinceOption = Annotated[
@@ -142,7 +143,12 @@ def _write_rows(
 
 def dyad(
     a: Annotated[
-        str, typer.Argument(metavar="A", help="First actor: a CAMEO actor code prefix (RUS).")
+        str,
+        typer.Argument(
+            metavar="A",
+            help="First actor: a CAMEO actor code prefix (RUS), or --- for the unidentified "
+            "actor (after a bare --: `thucydides dyad -- --- USA`).",
+        ),
     ],
     b: Annotated[str, typer.Argument(metavar="B", help="Second actor code prefix (KAZ).")],
     freq: Annotated[Freq, typer.Option("--freq", help="Period length.")] = Freq.month,
@@ -228,7 +234,14 @@ def actors_top(
             )
     except ThucydidesError as exc:
         raise _fail(exc) from exc
-    rows = [{**dataclasses.asdict(actor), "total": actor.total} for actor in found]
+    rows = [
+        {
+            **dataclasses.asdict(actor),
+            "name": actor_name(actor.code, actor.name),
+            "total": actor.total,
+        }
+        for actor in found
+    ]
     columns = ["code", "name", "as_source", "as_target", "total"]
     _write_rows(rows, columns, fmt, f"{len(rows)} most active actors in {path}")
 
@@ -261,6 +274,8 @@ def network(
                 store, min_events=min_events, since=since, until=until,
                 include_unasserted=include_unasserted,
             )  # fmt: skip
+        for code, attributes in graph.nodes(data=True):
+            attributes["name"] = actor_name(code, attributes["name"]) or ""
         write_network(graph, out, title=f"Actor network of {Path(path).name}")
     except ThucydidesError as exc:
         raise _fail(exc) from exc

@@ -77,6 +77,22 @@ const T = (() => {
     return fragment;
   }
 
+  /* CAMEO's code for an actor the text does not name ("a roadside bombing killed ..."). */
+  const UNIDENTIFIED = "---";
+
+  /* An actor code as words: "unidentified (---)" for the unidentified actor, else the code. */
+  function actorLabel(code) {
+    return code === UNIDENTIFIED ? "unidentified (" + code + ")" : code;
+  }
+
+  /* An actor code to show in bold: the unidentified actor reads "unidentified", its code beside. */
+  function actorCode(code) {
+    if (code !== UNIDENTIFIED) return el("b", { text: code });
+    return el("span", { class: "unidentified" },
+      el("b", { title: "CAMEO actor code " + code + ": the text names no actor", text: "unidentified" }),
+      " ", el("span", { class: "actor-code", text: code }));
+  }
+
   /* The evidence sentence of an event with its trigger and actors marked. */
   function evidence(event) {
     const ev = event.evidence;
@@ -85,7 +101,7 @@ const T = (() => {
     for (const side of ["source", "target"]) {
       const actor = event[side];
       if (actor && actor.end > actor.start) {
-        spans.push({ start: actor.start - base, end: actor.end - base, cls: "m-" + side, title: side + ": " + actor.code });
+        spans.push({ start: actor.start - base, end: actor.end - base, cls: "m-" + side, title: side + ": " + actorLabel(actor.code) });
       }
     }
     return marked(ev.sentence, spans);
@@ -137,5 +153,5 @@ const T = (() => {
     load("");
   }
 
-  return { el, svg, getJSON, showError, marked, evidence, formParams, fillForm, actorSuggestions };
+  return { el, svg, getJSON, showError, actorLabel, actorCode, marked, evidence, formParams, fillForm, actorSuggestions };
 })();

@@ -24,7 +24,7 @@
 
   function actorCell(actor) {
     if (!actor) return T.el("td", { class: "none", text: "—" });
-    return T.el("td", {}, T.el("b", { text: actor.code }), T.el("br"),
+    return T.el("td", {}, T.actorCode(actor.code), T.el("br"),
       T.el("span", { class: "small", text: actor.name || actor.text }));
   }
 
@@ -85,7 +85,7 @@
       const data = await T.getJSON("/api/dyad", params);
       T.showError("");
       const arrow = data.directed ? "→" : "↔";
-      dyadSummary.textContent = `${data.a} ${arrow} ${data.b}: ${data.total} ${data.include_unasserted ? "" : "reported "}events in ${data.periods.length} ${data.freq}(s)` +
+      dyadSummary.textContent = `${T.actorLabel(data.a)} ${arrow} ${T.actorLabel(data.b)}: ${data.total} ${data.include_unasserted ? "" : "reported "}events in ${data.periods.length} ${data.freq}(s)` +
         (data.undated ? `; ${data.undated} undated` : "") + ". Click a bar to list its events.";
       DyadChart.draw(chart, data, (period) => {
         setFilters(dyadFilters(data, period));
