@@ -177,8 +177,8 @@ class SentenceCoder:
     def match(self, token: Token) -> Predicate | None:
         """Return the lexicon entry a token triggers, if any (particles must be present)."""
         pos = _POS.get(token.pos_)
-        if pos is None:
-            return None
+        if pos is None or token.ent_type_ in ("DATE", "TIME"):
+            return None  # "In March this year" is no march
         lemmas = [token.lemma_.lower()]
         if pos == "NOUN" and token.lower_ not in lemmas:
             lemmas.insert(0, token.lower_)
@@ -216,6 +216,14 @@ class SentenceCoder:
             return []  # "rallied Labour voters", "demonstrated its resolve": not a protest
         if predicate.reverse and not targets:
             return []  # a reception with no guest: "did receive over 4m pounds"
+        if (
+            predicate.symmetric
+            and predicate.code.startswith("04")
+            and len(sources) < 2
+            and not targets
+            and not self._nearby_actor(token, sources, places=False)
+        ):
+            return []  # "he kept on talking about the past": nobody to talk with
         if predicate.travel and not targets and sources:
             targets = self._destination(token, sent, sources[0])
         if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
@@ -276,6 +284,13 @@ class SentenceCoder:
             targets = self._nearby_actor(token, sources)
         if inner is None and not targets and not has_complement(token, predicate):
             return []  # "the analysts agreed": an opinion shared, not an undertaking
+        if (
+            inner is None
+            and not targets
+            and predicate.frame == "intent"
+            and not _verbal_complement(token)
+        ):
+            return []  # "universities offer very attractive courses": no one, nothing to do
         frame = "reject" if predicate.frame == "intent" and is_negated(token) else predicate.frame
         if inner is not None and predicate.frame == "intent" and is_negated(inner[0]):
             inner = None  # "pledged never to attack": an assurance, not a threat
@@ -857,6 +872,15 @@ def _armed(actors: tuple[Actor, ...]) -> bool:
         or a.code.startswith(("IMG", "NGM"))
         for a in actors
     )  # "UN peacekeepers" (IGOUNOPKO) carry their role in the code only
+
+
+def _verbal_complement(token: Token) -> bool:
+    """Return whether a word takes a clause ("committed to opening up", "pledged to help")."""
+    return any(
+        c.dep_ in ("xcomp", "ccomp")
+        or (c.dep_ == "prep" and any(g.dep_ == "pcomp" for g in c.children))
+        for c in token.children
+    )
 
 
 def _locative(token: Token) -> bool:
