@@ -173,3 +173,13 @@ def test_nouns_and_verbs_in_other_senses_are_no_events(coder: Coder) -> None:
         assert [e.evidence.trigger for e in events if e.evidence.trigger != "met"] == [], text
     mediation = code(coder, "Russia offered to mediate between Armenia and Azerbaijan.")
     assert ("RUS", "039", "ARM") in triples(mediation)
+
+
+def test_the_writer_s_own_voice_is_opinion_not_news(coder: Coder) -> None:
+    comment = (
+        "Labour met the unions in London on Monday. During the IRA bombings there were "
+        "massive explosions in Canary Wharf, to the right of where I write this."
+    )
+    assert not [e for e in code(coder, comment, "2005-03-01") if e.cameo_root == "18"]
+    report = code(coder, "US troops attacked Iraqi rebels near Mosul on Monday.", "2005-03-01")
+    assert any(e.cameo_root == "19" for e in report)

@@ -269,3 +269,14 @@ def test_seed_quotes(coder: Coder) -> None:
     assert not scare & {q.text for q in direct(quotes)}
     putin = [q for q in direct(quotes) if q.text.startswith("an important factor of stability")]
     assert [speaker(q) for q in putin] == ["Vladimir Putin"]
+
+
+def test_first_person_outside_quotes_is_the_writer_s_voice(coder: Coder) -> None:
+    from thucydides.context.quotes import in_writer_s_voice, quoted_ranges
+
+    doc = coder.nlp(
+        "We are still a democracy. Blair said we must act. "
+        'He said: "We will act." The R.I. governor met US officials.'
+    )
+    voices = [in_writer_s_voice(s, quoted_ranges(doc.text)) for s in doc.sents]
+    assert voices == [True, False, False, False]

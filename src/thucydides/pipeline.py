@@ -27,7 +27,7 @@ from thucydides.actors.resolve import DocumentResolver
 from thucydides.context.dates import article_date, is_history, resolve_event_date
 from thucydides.context.location import article_place, event_location
 from thucydides.context.places import PlaceResolver
-from thucydides.context.quotes import QuoteFinder
+from thucydides.context.quotes import QuoteFinder, in_writer_s_voice, quoted_ranges
 from thucydides.errors import ConfigError, InputError
 from thucydides.events.extract import Finding, SentenceCoder
 from thucydides.events.lexicon import Lexicon, builtin_lexicon
@@ -249,10 +249,14 @@ class Coder:
         for block, doc in zip(job.blocks, docs, strict=True):
             resolver.start_block(doc[:], base=block.start)
             coder = SentenceCoder(self.lexicon, resolver, base=block.start)
+            quoted = quoted_ranges(doc.text)
             for sent in doc.sents:
                 if not sent.text.strip():
                     continue
                 resolver.read_sentence(sent)
+                if in_writer_s_voice(sent, quoted):
+                    sentence_index += 1
+                    continue  # "where I write this": a reader's comment or a column
                 bounds = (block.start + sent.start_char, block.start + sent.end_char)
                 located: dict[int, Place | None] = {}  # one place per trigger, both directions
                 for finding in coder.code(sent):

@@ -350,6 +350,44 @@ def _last_speaker(para: _Paragraph, direct: list[tuple[_Marked, _Speaker]]) -> _
     return max(found, key=lambda item: item[0])[1] if found else None
 
 
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours"})
+
+
+def in_writer_s_voice(sentence: Span, quoted: list[tuple[int, int]]) -> bool:
+    """Return whether a sentence speaks in the first person outside any quotation.
+
+    News reports quote first persons; they do not speak as "I" or "we". A sentence that
+    does ("to the right of where I write this", "we are still a democracy") is a reader's
+    comment, a column or a letter: opinion, not a report of events. ``quoted`` holds the
+    block's quoted ranges (:func:`quoted_ranges`), in the sentence's doc offsets.
+    """
+    if any(mark in sentence.text for mark in '"“”'):
+        return False  # a sentence with quotation marks in it is speech, whoever's
+    for token in sentence:
+        if token.lower_ in FIRST_PERSON and token.tag_ in ("PRP", "PRP$"):
+            if token.lower_ == "us" and token.text == "US":
+                continue
+            if not any(start <= token.idx < end for start, end in quoted) and not _reported(
+                token
+            ):
+                return True
+    return False
+
+
+def _reported(token: Token) -> bool:
+    """Return whether a word sits in reported speech ("Blair said we must act")."""
+    while token.head.i != token.i:
+        if token.dep_ in ("ccomp", "parataxis") and token.head.lemma_ in SPEECH_VERBS:
+            return True
+        token = token.head
+    return False
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Return the character ranges of a block's text that lie inside quotation marks."""
+    return [(m.open, m.close if m.close is not None else m.end) for m in _marked_spans(text)]
+
+
 def _marked_spans(text: str) -> list[_Marked]:
     """Return the spans between quote marks, in order.
 
