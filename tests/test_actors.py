@@ -7,6 +7,7 @@ import pytest
 from tests.support import shared_file
 from thucydides import Coder
 from thucydides.actors.knowledge import builtin_knowledge
+from thucydides.pipeline import make_article
 
 pytestmark = pytest.mark.slow
 
@@ -130,3 +131,13 @@ def test_a_possessive_in_a_clause_is_its_subject_s(coder: Coder) -> None:
     events = coder.code_text(text, date="2005-03-01")
     visits = {(e.source.code, e.cameo_code) for e in events if e.evidence.trigger == "visit"}
     assert ("PAKGOV", "042") in visits
+
+
+def test_a_possessive_inside_its_own_subject_does_not_loop(coder: Coder) -> None:
+    # "his" belongs to the subject "his chancellor" itself: it must not bind to it
+    text = (
+        "The prime minister and his chancellor arrived within seconds of each other for "
+        "the meeting of the PLP."
+    )
+    events = coder.code_articles([make_article(text, date="2005-03-01")])
+    assert next(events).error is None

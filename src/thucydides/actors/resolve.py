@@ -406,6 +406,8 @@ class DocumentResolver:
         subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < pronoun.i]
         if not subjects or subjects[0].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
             return ()
+        if subjects[0].left_edge.i <= pronoun.i <= subjects[0].right_edge.i:
+            return ()  # "his father said": the pronoun is inside the subject itself
         actors = self.resolve(subjects[0])
         if len(actors) != 1:
             return ()
