@@ -16,13 +16,13 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import dask
 import pytest
-from distributed import Client, LocalCluster, Worker, WorkerPlugin
+from distributed import Client, LocalCluster, Worker, WorkerPlugin, get_client
 
 from tests.support import shared_file
 from thucydides.distributed import (
@@ -34,14 +34,16 @@ from thucydides.distributed import (
 )
 from thucydides.distributed.cutting import cut_file, read_partition
 from thucydides.distributed.partitions import Leaf, Partition, expand_inputs, group_pieces
+from thucydides.distributed.storing import ResultStore
 from thucydides.distributed.worker import EXIT_NO_PROGRESS
 from thucydides.errors import ConfigError
 from thucydides.ingest import read_inputs
 from thucydides.ingest.dedup import NearDuplicates
 from thucydides.nlp import DEFAULT_MODEL
-from thucydides.pipeline import Coder
+from thucydides.pipeline import Coder, make_article
 from thucydides.records import Article, CodedArticle, Rejection, RejectReason
 from thucydides.store import EventStore
+from thucydides.store.snapshot import request_snapshot, snapshot_path
 
 OPTIONS = CoderOptions(DEFAULT_MODEL, "gdelt", "gdelt")
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -144,6 +146,13 @@ def snapshot(store: EventStore) -> Snapshot:
         cursor.close()
     rejections = sorted((r.origin, str(r.reason), r.content_hash or "") for r in store.rejections())
     return {"events": events, "articles": articles, "rejections": rejections}
+
+
+def pipeline_loads() -> int:
+    """Return how many times this process has loaded a spaCy pipeline (run on a worker)."""
+    from thucydides.nlp import load_pipeline
+
+    return load_pipeline.cache_info().misses
 
 
 class _PoisonPlugin(WorkerPlugin):
@@ -300,6 +309,84 @@ def test_reuters_pieces_read_exactly_like_read_inputs(tmp_path: Path) -> None:
     assert records == expected
 
 
+WIRE = (
+    "ZENDA, March 3 - Ruritania and Freedonia signed a trade agreement on Tuesday after "
+    "three days of talks in the capital, cutting tariffs on grain, timber and machinery, "
+    "the foreign ministry said in a statement issued late in the evening. Officials "
+    "said the agreement would take effect next month and be reviewed every two years."
+)
+
+
+def wire_copy(text: str) -> str:
+    """Return a syndicated near-copy of a wire story: the same text with a credit line."""
+    return f"{text} Reporting by the Zenda newsroom."
+
+
+def test_results_are_committed_in_batches_and_at_the_end(tmp_path: Path) -> None:
+    now = [0.0]
+    stories = [
+        CodedArticle(make_article(f"{WIRE} Story {i}.", origin=f"feed:{i}")) for i in range(5)
+    ]
+    distinct = [CodedArticle(make_article(f"Story {i}: talks went on.")) for i in range(5)]
+    with EventStore(tmp_path / "ev.duckdb") as store:
+        stored: list[list[str]] = []
+        results = ResultStore(
+            store,
+            near_duplicates=True,
+            batch_articles=3,
+            on_stored=lambda batch: stored.append([c.article.article_id for c in batch]),
+            clock=lambda: now[0],
+        )
+        results.take(distinct[:2])
+        assert store.counts()["articles"] == 0  # 2 < 3 articles, and no time has passed
+        results.take([distinct[2], stories[0]])
+        assert store.counts()["articles"] == 4 and results.commits == 1
+        results.take([stories[1]])  # a near-copy of stories[0]: a rejection waits for the batch
+        assert store.counts()["rejections"] == 0
+        now[0] += 10.0  # five seconds and more since the last commit
+        results.take([distinct[3]])
+        assert store.counts() | {"events": 0} == {
+            "articles": 5,
+            "events": 0,
+            "rejections": 1,
+            "places": 0,
+            "quotes": 0,
+        }
+        results.take([distinct[4]])
+        results.flush()
+        results.flush()  # nothing left: no empty transaction
+        assert store.counts()["articles"] == 6 and results.commits == 3
+    assert [len(batch) for batch in stored] == [4, 1, 1]
+    assert (results.coded, results.near_duplicates, results.rejected, results.records) == (
+        6,
+        1,
+        1,
+        7,
+    )
+
+
+def test_a_resumed_run_remembers_stored_articles_for_the_near_duplicate_check(
+    tmp_path: Path,
+) -> None:
+    original = make_article(WIRE, origin="feed:1")
+    copy = make_article(wire_copy(WIRE), origin="feed:2")
+    assert NearDuplicates().check(original) is None  # (a long enough text to be judged)
+    with EventStore(tmp_path / "ev.duckdb") as store:  # the interrupted run stored the original
+        first = ResultStore(store, near_duplicates=True)
+        first.take([CodedArticle(original)])
+        first.flush()
+    with EventStore(tmp_path / "ev.duckdb") as store:  # the re-run
+        again = ResultStore(store, near_duplicates=True)
+        assert again.has_earlier_runs()
+        # A worker sends a text stored by an earlier run back uncoded, as it is read.
+        again.take([CodedArticle(original), CodedArticle(copy)])
+        again.flush()
+        assert (again.already_stored, again.near_duplicates, again.coded) == (1, 1, 0)
+        assert store.counts()["articles"] == 1
+        [rejection] = store.rejections()
+    assert rejection.reason is RejectReason.DUPLICATE and rejection.origin == "feed:2"
+
+
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="SIGALRM timers are POSIX-only")
 @pytest.mark.parametrize(
     ("stuck", "status"),
@@ -332,6 +419,11 @@ def test_watchdog_ends_a_process_that_makes_no_progress(stuck: str, status: int)
 def test_two_workers_store_the_events_of_one_process(
     sample: Path, one_process: Snapshot, tmp_path: Path
 ) -> None:
+    loads: list[int] = []
+
+    def count_pipeline_loads(progress: RunProgress) -> None:
+        loads.extend(get_client().run(pipeline_loads).values())
+
     with EventStore(tmp_path / "dask.duckdb") as store:
         report = run_distributed(
             [str(sample)],
@@ -340,8 +432,10 @@ def test_two_workers_store_the_events_of_one_process(
             store=store,
             out_parquet=tmp_path / "parquet",
             chunk_bytes=16 * 1024,
+            on_progress=count_pipeline_loads,
         )
         stored = snapshot(store)
+    assert loads and set(loads) == {1}  # each worker loaded the model once, for every task
     assert len(stored["articles"]) >= 100
     assert stored["events"], "the sample holds events"
     assert stored == one_process
@@ -351,6 +445,65 @@ def test_two_workers_store_the_events_of_one_process(
 
     table = ds.dataset(tmp_path / "parquet", partitioning="hive").to_table(columns=["event_id"])
     assert sorted(table.column("event_id").to_pylist()) == sorted(e[0] for e in stored["events"])
+
+
+class _Interrupted(Exception):
+    """Stands for a run stopped in the middle (Ctrl-C, a kill after a commit)."""
+
+
+def near_copies(path: Path) -> dict[str, str]:
+    """Return, for each article of ``path`` kept by the near-duplicate check, the hash of a later near-copy."""
+    articles = [r for r in read_inputs([str(path)]) if isinstance(r, Article)]
+    index = NearDuplicates()
+    kept: list[Article] = []
+    copies: dict[str, str] = {}
+    for article in articles:
+        if index.check(article) is None:
+            kept.append(article)
+            continue
+        for earlier in kept:  # which kept article it copies: check the pair alone
+            pair = NearDuplicates()
+            if pair.check(earlier) is None and pair.check(article) is not None:
+                copies.setdefault(earlier.content_hash, article.content_hash)
+                break
+    return copies
+
+
+@pytest.mark.slow
+def test_a_resumed_run_stores_what_an_uninterrupted_one_does(
+    sample: Path, one_process: Snapshot, tmp_path: Path
+) -> None:
+    copies = near_copies(sample)
+    assert copies, "the sample holds near-copies of earlier articles"
+    db = tmp_path / "dask.duckdb"
+    with EventStore(db) as store:
+
+        def stop_before_a_copy(batch: Sequence[CodedArticle]) -> None:
+            judged = {r.content_hash for r in store.rejections()}
+            if any(copies.get(c.article.content_hash, "") not in ("", *judged) for c in batch):
+                raise _Interrupted  # an original is stored, its near-copy not read yet
+
+        with pytest.raises(_Interrupted):
+            run_distributed(
+                [str(sample)],
+                address="local:2",
+                options=OPTIONS,
+                store=store,
+                chunk_bytes=8 * 1024,
+                store_batch=1,
+                on_stored=stop_before_a_copy,
+            )
+        interrupted = snapshot(store)
+    assert 0 < len(interrupted["articles"]) < len(one_process["articles"])
+    with EventStore(db) as store:
+        report = run_distributed([str(sample)], address="local:2", options=OPTIONS, store=store)
+        resumed = snapshot(store)
+    assert report.already_stored == len(interrupted["articles"])
+    assert report.coded == len(one_process["articles"]) - len(interrupted["articles"])
+    assert resumed["articles"] == one_process["articles"]
+    assert resumed["events"] == one_process["events"]
+    # Rejections are a log: the re-run records again those of the part read before.
+    assert set(resumed["rejections"]) == set(one_process["rejections"])
 
 
 @pytest.mark.slow
@@ -422,6 +575,7 @@ def test_the_command_prints_stored_events_and_writes_parquet(tmp_path: Path) -> 
     seed = shared_file("seed/rferl-2002-12-20-nazarbaev-moscow.txt")
     messages = io.StringIO()
     settings = Settings.load(db=str(tmp_path / "ev.duckdb"))
+    assert request_snapshot(settings.db)  # as a server started before the run does
     report = code_on_cluster(
         [str(seed), str(CORPUS)],
         address="local:1",
@@ -438,6 +592,10 @@ def test_the_command_prints_stored_events_and_writes_parquet(tmp_path: Path) -> 
     assert printed and report.parquet is not None and report.parquet.events == len(printed)
     assert f"coded {report.coded} article(s), {len(printed)} event(s)" in messages.getvalue()
     assert "rejected" in messages.getvalue()
+    # The run published a snapshot for readers (thucydides serve) of the store it wrote.
+    assert "published 1 snapshot(s) for readers" in messages.getvalue()
+    with EventStore(snapshot_path(settings.db), read_only=True) as published:
+        assert published.counts()["articles"] > 0
 
     again = code_on_cluster(
         [str(seed), str(CORPUS)],

@@ -44,7 +44,7 @@ from thucydides.ingest.dedup import NearDuplicates
 from thucydides.output import QUOTE_FIELDS, quote_row, write_csv, write_jsonl
 from thucydides.pipeline import Coder, make_article
 from thucydides.records import Actor, Article, CodedArticle, Event, Rejection
-from thucydides.store import EventStore
+from thucydides.store import EventStore, open_for_run
 from thucydides.store.live import open_latest
 from thucydides.web import commands as web_commands
 from thucydides.web.labels import UNIDENTIFIED_LABEL, is_unidentified
@@ -61,8 +61,6 @@ STORE_BATCH = 200  # articles per database transaction: one insert per article i
 # ... but commit at least this often (seconds), so that a killed run loses little work and
 # readers of the snapshots see progress even with a slow model.
 STORE_SECONDS = 5.0
-LOCK_WAIT = 30.0  # seconds `code` waits for a reader (a server copying a snapshot) to let go
-SNAPSHOT_EVERY = 5.0  # seconds between snapshots for readers, when one is wanted (at least)
 
 
 class Format(StrEnum):
@@ -337,9 +335,7 @@ def code(
     try:
         coder = _coder(settings, actors)
         with ExitStack() as stack:
-            store = stack.enter_context(
-                EventStore(settings.db, lock_timeout=LOCK_WAIT, snapshot_every=SNAPSHOT_EVERY)
-            )
+            store = stack.enter_context(open_for_run(settings.db))
             stream: TextIO = (
                 stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
             )

@@ -38,6 +38,7 @@ from thucydides.distributed.runner import (
     DEFAULT_ARTICLE_TIMEOUT,
     DEFAULT_CHUNK_BYTES,
     DEFAULT_RECORDS_PER_TASK,
+    DEFAULT_STORE_BATCH,
     run_distributed,
 )
 from thucydides.parallel import CoderOptions
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_ARTICLE_TIMEOUT",
     "DEFAULT_CHUNK_BYTES",
     "DEFAULT_RECORDS_PER_TASK",
+    "DEFAULT_STORE_BATCH",
     "ClusterAddress",
     "CoderOptions",
     "ReadOptions",

@@ -36,7 +36,7 @@ from thucydides.errors import ConfigError
 from thucydides.output import write_csv, write_jsonl
 from thucydides.parallel import CoderOptions
 from thucydides.records import CodedArticle, Event, Rejection
-from thucydides.store import EventStore
+from thucydides.store import open_for_run
 
 __all__ = ["code_on_cluster"]
 
@@ -88,7 +88,7 @@ def code_on_cluster(
     )
     table_events: list[Event] = []
     with ExitStack() as stack:
-        store = stack.enter_context(EventStore(settings.db))
+        store = stack.enter_context(open_for_run(settings.db))  # waits and snapshots as `code`
         stream: TextIO = stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
         bar = stack.enter_context(_progress(err, enabled=progress))
         task = bar.add_task("coding", total=None, records=0, events=0, rejected=0, workers=0)
@@ -148,6 +148,11 @@ def code_on_cluster(
         f"in {report.seconds:.1f} s ({report.articles_per_second:.1f} articles/s) after "
         f"{report.setup_seconds:.1f} s of setup[/]"
     )
+    if store.snapshots is not None and store.snapshots.published:
+        err.print(
+            f"published {store.snapshots.published} snapshot(s) for readers in "
+            f"{store.snapshots.seconds:.2f} s ({escape(str(store.snapshots.target))})"
+        )
     if report.parquet is not None:
         err.print(
             f"wrote {report.parquet.events} event(s) to the Parquet dataset "

@@ -39,7 +39,7 @@ from thucydides.distributed.cluster import connect, parse_address
 from thucydides.distributed.partitions import ReadOptions
 from thucydides.distributed.report import RunProgress, RunReport
 from thucydides.distributed.scheduling import ClientLoop
-from thucydides.distributed.storing import ResultStore
+from thucydides.distributed.storing import DEFAULT_STORE_BATCH, ResultStore
 from thucydides.distributed.worker import CoderPlugin
 from thucydides.errors import ConfigError
 from thucydides.parallel import CoderOptions
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_CHUNK_BYTES",
     "DEFAULT_RECORDS_PER_TASK",
     "DEFAULT_RETRIES",
+    "DEFAULT_STORE_BATCH",
     "run_distributed",
 ]
 
@@ -84,6 +85,7 @@ def run_distributed(
     article_timeout: float = DEFAULT_ARTICLE_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     allowed_failures: int = DEFAULT_ALLOWED_FAILURES,
+    store_batch: int = DEFAULT_STORE_BATCH,
     on_progress: Callable[[RunProgress], None] | None = None,
     on_stored: Callable[[Sequence[CodedArticle]], None] | None = None,
     on_rejected: Callable[[Rejection], None] | None = None,
@@ -102,13 +104,16 @@ def run_distributed(
     ``retries`` re-runs a task that raises; ``allowed_failures`` is how many
     worker deaths a task may cause before it is isolated record by record (set
     on the clusters this function starts; a running scheduler keeps its own
-    ``distributed.scheduler.allowed-failures``).
+    ``distributed.scheduler.allowed-failures``). ``store_batch`` is the most
+    articles per store transaction (a transaction is also committed every 5 s);
+    a run that stops early commits what it coded.
 
     The callbacks run on the client: ``on_progress`` after every task,
-    ``on_stored`` with the articles each task newly stored (in input order),
-    ``on_rejected`` with every rejection as it is stored. Raises ConfigError for
-    a bad address or option, StoreError when the store cannot be written, and the
-    worker's own error (e.g. ModelNotFoundError) when the Coder cannot be built.
+    ``on_stored`` with the articles each transaction newly stored (in input
+    order), ``on_rejected`` with every rejection once it is stored. Raises
+    ConfigError for a bad address or option, StoreError when the store cannot be
+    written, and the worker's own error (e.g. ModelNotFoundError) when the Coder
+    cannot be built.
     """
     where = parse_address(address)
     read = read or ReadOptions()
@@ -119,17 +124,25 @@ def run_distributed(
         article_timeout=article_timeout,
         retries=retries,
         allowed_failures=allowed_failures,
+        store_batch=store_batch,
     )
     if out_parquet is not None:
         _check_parquet_target(Path(out_parquet))
     if where.scheduler is not None:
         _warn_relative(inputs)
     results = ResultStore(
-        store, near_duplicates=near_duplicates, on_stored=on_stored, on_rejected=on_rejected
+        store,
+        near_duplicates=near_duplicates,
+        batch_articles=store_batch,
+        on_stored=on_stored,
+        on_rejected=on_rejected,
     )
     started = time.perf_counter()
     plugin = CoderPlugin(
-        options, name=f"thucydides-coder-{uuid.uuid4().hex[:12]}", article_timeout=article_timeout
+        options,
+        name=f"thucydides-coder-{uuid.uuid4().hex[:12]}",
+        article_timeout=article_timeout,
+        languages=read.detect_language,
     )
     with connect(where, allowed_failures=allowed_failures) as client:
         client.register_plugin(plugin)
@@ -185,11 +198,13 @@ def _check_options(
     article_timeout: float,
     retries: int,
     allowed_failures: int,
+    store_batch: int,
 ) -> None:
     """Raise ConfigError for a sizing or fault option that cannot work."""
     for name, value, least in (
         ("chunk_bytes", chunk_bytes, 1),
         ("records_per_task", records_per_task, 1),
+        ("store_batch", store_batch, 1),
         ("retries", retries, 0),
         ("allowed_failures", allowed_failures, 0),
     ):

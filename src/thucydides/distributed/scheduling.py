@@ -50,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 _TASKS_PER_THREAD = 4
 _RECHECK_WORKERS_S = 2.0
+# Big files are cut into windows of a quarter of a task, grouped four to a task; the
+# last tasks of a run take a quarter each, so that the workers finish close together
+# (a whole task at the end left one of two workers idle for up to a second).
+_QUARTERS = 4
 
 
 @dataclass(slots=True)
@@ -94,6 +98,7 @@ class ClientLoop:
         self.on_progress = on_progress
         self.bytes_total = 0
         self.bytes_done = 0
+        self._submitted = 0
         self.tasks = 0
         self.articles = 0
         self.rescued = 0
@@ -119,7 +124,7 @@ class ClientLoop:
                     cut_file,
                     item.path,
                     size=item.size,
-                    chunk_bytes=self.chunk_bytes,
+                    chunk_bytes=max(1, self.chunk_bytes // _QUARTERS),
                     records_per_task=self.records_per_task,
                     read=self.read,
                     priority=10,  # cheap, and the coding tasks of the file wait for them
@@ -137,13 +142,18 @@ class ClientLoop:
         self._plan = group_pieces(
             listed, chunk_bytes=self.chunk_bytes, records_per_task=self.records_per_task
         )
-        self._fill()
-        while self._slots:
-            slot = self._slots.popleft()
-            self.results.take(self._collect(slot))
-            self.bytes_done += slot.size
-            self._progress()
+        try:
             self._fill()
+            while self._slots:
+                slot = self._slots.popleft()
+                self.results.take(self._collect(slot))
+                self.bytes_done += slot.size
+                self._progress()
+                self._fill()
+        finally:
+            # Also when the run stops early (lost cluster, Ctrl-C): keep what was coded.
+            self.results.flush()
+        self._progress()
 
     def _fill(self) -> None:
         """Submit partitions until the window is full, without waiting on a cut while work is in flight."""
@@ -162,13 +172,17 @@ class ClientLoop:
                 if not future.done() and self._slots:  # type: ignore[no-untyped-call]
                     return
                 self._ahead.popleft()
-                pieces = self._cut(item, future)
-                self._ahead.extendleft(Partition((piece,)) for piece in reversed(pieces))
+                self._ahead.extendleft(reversed(_regroup(self._cut(item, future))))
             elif isinstance(item, Rejection):
                 self._ahead.popleft()
                 self._slots.append(_Slot(0, ready=(item,)))
             else:
                 self._ahead.popleft()
+                if self.bytes_total - self._submitted <= self._threads * self.chunk_bytes:
+                    item, rest = _split(item, self.chunk_bytes // _QUARTERS)
+                    if rest is not None:
+                        self._ahead.appendleft(rest)
+                self._submitted += item.size
                 slot = _Slot(item.size, partition=item)
                 if self._resume:
                     slot.reading = self._submit(
@@ -390,6 +404,37 @@ class ClientLoop:
             shares=shares,
             parquet=parquet,
         )
+
+
+def _regroup(pieces: Sequence[Piece]) -> list[Partition]:
+    """Group consecutive byte windows of a cut file into tasks of :data:`_QUARTERS`; other pieces alone."""
+    partitions: list[Partition] = []
+    group: list[Piece] = []
+    for piece in pieces:
+        if piece.start is None:  # the whole file, or a range of records: a task of its own
+            if group:
+                partitions.append(Partition(tuple(group)))
+                group = []
+            partitions.append(Partition((piece,)))
+            continue
+        group.append(piece)
+        if len(group) == _QUARTERS:
+            partitions.append(Partition(tuple(group)))
+            group = []
+    if group:
+        partitions.append(Partition(tuple(group)))
+    return partitions
+
+
+def _split(partition: Partition, size: int) -> tuple[Partition, Partition | None]:
+    """Cut the first pieces covering at least ``size`` bytes off a partition; return them and the rest."""
+    count = covered = 0
+    while count < len(partition.pieces) and (count == 0 or covered < size):
+        covered += partition.pieces[count].size
+        count += 1
+    if count >= len(partition.pieces):
+        return partition, None
+    return Partition(partition.pieces[:count]), Partition(partition.pieces[count:])
 
 
 def _why(error: BaseException, timeout: float) -> str:

@@ -2,7 +2,9 @@
 
 :class:`CoderPlugin` is registered with the cluster for one run. Its ``setup``
 builds the :class:`~thucydides.pipeline.Coder` and loads the spaCy pipeline once
-per worker process, again on a worker the nanny restarts, and never per task.
+per worker process, again on a worker the nanny restarts, and never per task;
+:func:`warm_up` then loads what coding and the language check would otherwise
+load during the first tasks.
 Tasks take a :class:`~thucydides.distributed.partitions.Partition` (paths and
 ranges) and return a :class:`PartitionResult` of plain records: a
 :class:`~thucydides.records.CodedArticle` or a
@@ -35,6 +37,7 @@ from distributed import Worker, WorkerPlugin, get_worker
 from thucydides.distributed.cutting import read_partition, read_piece
 from thucydides.distributed.partitions import Partition, ReadOptions
 from thucydides.errors import ConfigError
+from thucydides.ingest.language import detect_language
 from thucydides.parallel import CoderOptions
 from thucydides.pipeline import Coder
 from thucydides.records import Article, CodedArticle, Rejection
@@ -49,6 +52,7 @@ __all__ = [
     "build_coder",
     "code_partition",
     "describe_partition",
+    "warm_up",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,7 +60,18 @@ logger = logging.getLogger(__name__)
 #: Exit status of a worker process that the watchdog ended (no progress in time).
 EXIT_NO_PROGRESS = 75
 
-_WARM_UP = "Warm-up: Russia and China held talks in Beijing on Monday."
+# Coding this loads what the Coder otherwise loads on first use, inside a timed task:
+# dateparser for an explicit date (0.6 s), the quote and place stages.
+_WARM_UP = (
+    "BEIJING, March 3 - Russia and China held talks in Beijing on March 2, 1987, the foreign "
+    'ministry said. "We agreed to expand trade," the Russian minister told reporters in Moscow.'
+)
+# Latin letters, no English function word, no letter peculiar to one language: the
+# language detector must load all its Latin-script models (1.8 s and about 290 MB,
+# on the first article that is not plainly English, in every process).
+_LANGUAGE_WARM_UP = (
+    "Ruritania Freedonia talks Monday Zenda ministers agreed trade pact border dispute"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +90,16 @@ class RecordRef:
 
     origin: str
     content_hash: str | None
+
+
+def warm_up(coder: Coder, *, languages: bool) -> None:
+    """Load now what coding and reading would otherwise load during the first tasks.
+
+    ``languages``: also build the language detector (when the run checks languages).
+    """
+    coder.code_text(_WARM_UP)
+    if languages:
+        detect_language(_LANGUAGE_WARM_UP)
 
 
 def build_coder(options: CoderOptions) -> Coder:
@@ -185,17 +210,25 @@ class CoderPlugin(WorkerPlugin):
 
     idempotent = False
 
-    def __init__(self, options: CoderOptions, *, name: str, article_timeout: float) -> None:
+    def __init__(
+        self,
+        options: CoderOptions,
+        *,
+        name: str,
+        article_timeout: float,
+        languages: bool = True,
+    ) -> None:
         self.name = name
         self.options = options
         self.article_timeout = article_timeout
+        self.languages = languages
         self.coder: Coder | None = None
 
     def setup(self, worker: Worker) -> None:
-        """Load the pipeline now, so that the first task does not pay for it."""
+        """Load the pipeline (and the language detector) now, so that no task pays for it."""
         started = time.perf_counter()
         coder = build_coder(self.options)
-        coder.code_text(_WARM_UP)
+        warm_up(coder, languages=self.languages)
         self.coder = coder
         logger.info(
             "worker %s: %s loaded in %.1f s",

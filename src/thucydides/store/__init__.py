@@ -6,6 +6,6 @@ in :mod:`thucydides.store.duckdb_store`).
 
 from __future__ import annotations
 
-from thucydides.store.duckdb_store import SCHEMA_VERSION, EventStore
+from thucydides.store.duckdb_store import SCHEMA_VERSION, EventStore, open_for_run
 
-__all__ = ["SCHEMA_VERSION", "EventStore"]
+__all__ = ["SCHEMA_VERSION", "EventStore", "open_for_run"]

@@ -141,6 +141,17 @@ def is_lock_conflict(exc: BaseException) -> bool:
     return False
 
 
+# A coding run's waits: for a reader (a server copying a snapshot) to let go of the file,
+# and at least this long between the snapshots it publishes for readers
+RUN_LOCK_WAIT = 30.0
+RUN_SNAPSHOT_EVERY = 5.0
+
+
+def open_for_run(path: str | Path) -> EventStore:
+    """Return the store a coding run writes: it waits for readers and feeds them snapshots."""
+    return EventStore(path, lock_timeout=RUN_LOCK_WAIT, snapshot_every=RUN_SNAPSHOT_EVERY)
+
+
 class EventStore:
     """Append-only DuckDB event store with article-level idempotency (content hash).
 
