@@ -367,9 +367,7 @@ def in_writer_s_voice(sentence: Span, quoted: list[tuple[int, int]]) -> bool:
         if token.lower_ in FIRST_PERSON and token.tag_ in ("PRP", "PRP$"):
             if token.lower_ == "us" and token.text == "US":
                 continue
-            if not any(start <= token.idx < end for start, end in quoted) and not _reported(
-                token
-            ):
+            if not any(start <= token.idx < end for start, end in quoted) and not _reported(token):
                 return True
     return False
 
