@@ -6,14 +6,14 @@ Nursultan Nazarbaev", "Artem Malgin is deputy director of ..."), and answers
 later mentions: the surname alone, "the Kazakh president", "he", "his country",
 "the two leaders". The rules, in the order tried for a phrase head:
 
-1. pronouns: the latest person (he, his) or group (they, their) mentioned before;
-2. "the two leaders / presidents / countries / sides": the latest pair;
-3. a knowledge-base name: country, capital, seat of power, organisation;
-4. a person: this article's memory, then the roles written around the name,
+1. pronouns and "the two leaders / countries / sides": the references module
+   (:mod:`thucydides.actors.reference`);
+2. a knowledge-base name: country, capital, seat of power, organisation;
+3. a person: this article's memory, then the roles written around the name,
    then the leaders table for the article's date;
-5. a role word with a country taken from its modifiers ("Russian troops",
+4. a role word with a country taken from its modifiers ("Russian troops",
    "the president of Russia", "a Moscow-based analyst");
-6. a demonym used as a noun ("Russians").
+5. a demonym used as a noun ("Russians").
 
 Each actor carries ``reason``: the rule or entry that decided it.
 """
@@ -21,24 +21,23 @@ Each actor carries ``reason``: the rule or entry that decided it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
 from thucydides.actors.knowledge import KnowledgeBase, KnownActor, Role
 from thucydides.actors.mentions import Match, MentionIndex
+from thucydides.actors.reference import (
+    GROUP_PRONOUNS,
+    PAIR_NOUNS,
+    PERSON_PRONOUNS,
+    SUBJECTS,
+    THING_PRONOUNS,
+    Memory,
+    ReferenceResolution,
+)
 from thucydides.records import Actor
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
-THING_PRONOUNS = frozenset({"it", "its", "itself"})
-SPEAKING = frozenset(
-    {"say", "tell", "announce", "declare", "state", "insist", "claim", "warn", "add", "stress",
-     "note", "confirm", "deny", "argue", "believe", "think", "vow", "pledge", "promise", "indicate"}
-)  # fmt: skip
-GROUP_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
-PAIR_NOUNS = frozenset(
-    {"side", "sides", "country", "countries", "nation", "nations", "state", "states"}
-)
 SELF_NOUNS = frozenset(
     {"country", "nation", "state", "people"}
 )  # "his country" = the speaker's state
@@ -68,22 +67,10 @@ AGENT_NOUNS = frozenset(
 STAND_IN_NOUNS = frozenset(
     {"side", "sides", "delegation", "delegations", "camp", "nation", "state", "republic", "people", "public", "negotiators"}
 )  # fmt: skip
-PAIR_WORDS = frozenset({"two", "both"})
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
 
-@dataclass
-class _Memory:
-    """Who has been mentioned so far in the article, in order."""
-
-    persons: dict[str, Actor]
-    unknown: dict[str, str]  # surname → full name of people named but not identified
-    entity_mentions: list[tuple[int, Actor | None]]  # countries and organisations, for "it"/"its"
-    person_mentions: list[tuple[int, Actor | None]]  # None: a named person we cannot code
-    group_mentions: list[tuple[int, tuple[Actor, ...]]]
-
-
-class DocumentResolver:
+class DocumentResolver(ReferenceResolution):
     """Resolve actor mentions within one article, in reading order."""
 
     def __init__(
@@ -95,7 +82,7 @@ class DocumentResolver:
         # the article's countries (ISO3): a bare surname is a foreign leader only if the
         # article is about the leader's country ("Howard" in a British story is not John Howard)
         self.countries = frozenset(countries)
-        self.memory = _Memory({}, {}, [], [], [])
+        self.memory = Memory({}, {}, [], [], [])
         self._matches: dict[int, Match] = {}
         self._cache: dict[int, tuple[Actor, ...]] = {}
         self._introducing: set[int] = set()  # names being identified (guards recursion)
@@ -350,157 +337,6 @@ class DocumentResolver:
                 known = match.actor
                 return (self._from_known(known, span, reason=f"'{head.text}' of {known.name}"),)
         return ()
-
-    # -- pronouns and groups -----------------------------------------------------
-
-    def _pronoun(self, head: Token) -> tuple[Actor, ...]:
-        position = self._base + head.idx
-        lower = head.lower_
-        speaker = self._speaker_of(head)
-        if speaker:
-            return tuple(
-                self._retext(a, head, f"pronoun '{head.text}' → the speaker") for a in speaker
-            )
-        position = self._antecedent_limit(head, position)
-        bound = self._clause_subject(head)
-        if bound:
-            return tuple(
-                self._retext(a, head, f"pronoun '{head.text}' → the clause's subject")
-                for a in bound
-            )
-        if lower in PERSON_PRONOUNS:
-            for pos, person in reversed(self.memory.person_mentions):
-                if pos < position:
-                    if person is None:
-                        return ()
-                    return (self._retext(person, head, f"pronoun '{head.text}' → {person.name}"),)
-        elif lower in THING_PRONOUNS and not _dummy_it(head):
-            for pos, entity in reversed(self.memory.entity_mentions):
-                if pos < position:
-                    if entity is None:
-                        return ()
-                    return (self._retext(entity, head, f"pronoun '{head.text}' → {entity.text}"),)
-        elif lower in GROUP_PRONOUNS:
-            for pos, group in reversed(self.memory.group_mentions):
-                if pos < position:
-                    if len(group) > 3:
-                        return ()  # a long list is rarely what "they" means
-                    return tuple(
-                        self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
-                    )
-        return ()
-
-    def _clause_subject(self, pronoun: Token) -> tuple[Actor, ...]:
-        """Return the subject a possessive pronoun inside its clause refers to.
-
-        "the Pakistani president met Tony Blair ... on his first official visit": "his"
-        is the subject's, not the nearest name's. Only when the subject comes first and
-        fits the pronoun (one person for his/her, one non-person for its).
-        """
-        lower = pronoun.lower_
-        if pronoun.dep_ != "poss" or lower not in ("his", "her", "its"):
-            return ()
-        verb = pronoun.head
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-            verb = verb.head
-        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < pronoun.i]
-        if not subjects or subjects[0].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
-            return ()
-        if subjects[0].left_edge.i <= pronoun.i <= subjects[0].right_edge.i:
-            return ()  # "his father said": the pronoun is inside the subject itself
-        actors = self.resolve(subjects[0])
-        if len(actors) != 1:
-            return ()
-        person = self._names_a_person(subjects[0]) or (
-            (role := self._role_at(subjects[0])) is not None and role.kind == "person"
-        )
-        return actors if person == (lower != "its") else ()
-
-    def _antecedent_limit(self, pronoun: Token, position: int) -> int:
-        """Return where the search for a pronoun's referent starts (it looks before this).
-
-        The subject of a relative clause is not the noun the clause describes: in "Chaudhry
-        and his ministers, whom they had taken hostage", "they" are not the hostages.
-        """
-        clause = pronoun.head
-        if pronoun.dep_ not in SUBJECTS or clause.dep_ != "relcl":
-            return position
-        described = clause.head
-        while described.dep_ == "conj" and described.head.i != described.i:
-            described = described.head
-        return min(position, self._base + described.left_edge.idx)
-
-    def _speaker_of(self, pronoun: Token) -> tuple[Actor, ...]:
-        """Return the speaker a pronoun subject refers to in "X said he/it/they would ...".
-
-        The speaker must fit the pronoun: a person for he/she, a country or body for it,
-        several actors or a plural for they.
-        """
-        clause = pronoun.head
-        if (
-            pronoun.dep_ not in SUBJECTS
-            or clause.dep_ != "ccomp"
-            or clause.head.lemma_ not in SPEAKING
-        ):
-            return ()
-        subjects = [c for c in clause.head.children if c.dep_ in SUBJECTS and c.i != pronoun.i]
-        if not subjects or subjects[0].i > pronoun.i:
-            return ()
-        speaker = subjects[0]
-        actors = self.resolve(speaker)
-        lower = pronoun.lower_
-        if lower in PERSON_PRONOUNS:
-            fits = len(actors) == 1 and self._names_a_person(speaker)
-        elif lower in THING_PRONOUNS:
-            fits = len(actors) == 1 and not self._names_a_person(speaker)
-        else:
-            fits = len(actors) > 1 or speaker.tag_ in ("NNS", "NNPS")
-        return actors if fits else ()
-
-    def _is_pair(self, head: Token) -> bool:
-        return any(child.lower_ in PAIR_WORDS for child in head.children)
-
-    def _latest_group(
-        self, head: Token, *, countries: bool, sectors: tuple[str, ...]
-    ) -> tuple[Actor, ...]:
-        """Return the latest two distinct actors mentioned ("the two leaders", "the two countries").
-
-        People must share a sector with the role named ("the two presidents" are GOV).
-        """
-        position = self._base + head.idx
-
-        def fits(actor: Actor) -> bool:
-            return countries or (
-                bool(actor.name) and (not sectors or bool(set(sectors) & set(actor.sectors)))
-            )
-
-        pair: list[Actor] = []
-        for pos, group in reversed(self.memory.group_mentions):
-            if pos < position and len(group) >= 2 and all(fits(a) for a in group):
-                pair = list(group[:2])
-                break
-        if not pair:
-            for pos, actor in reversed(self.memory.person_mentions):
-                if (
-                    actor is not None
-                    and pos < position
-                    and fits(actor)
-                    and all(actor.code != known.code for known in pair)
-                ):
-                    pair.append(actor)
-                    if len(pair) == 2:
-                        break
-            pair.reverse()
-        if len(pair) < 2:
-            return ()
-        reason = f"'{self._np_text(head)}' → the latest pair"
-        out = []
-        for actor in pair:
-            actor = self._retext(actor, head, reason)
-            if countries and actor.country:
-                actor = replace(actor, code=actor.country, sectors=(), name=None)
-            out.append(actor)
-        return tuple(out)
 
     # -- people ---------------------------------------------------------------------
 
@@ -1019,43 +855,6 @@ class DocumentResolver:
         return replace(
             actor, text=token.text, start=start, end=start + len(token.text), reason=reason
         )
-
-
-SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-_DUMMY_VERBS = frozenset({"be", "seem", "appear", "remain", "become"})
-IMPERSONAL = frozenset(
-    {"likely", "unlikely", "clear", "unclear", "important", "necessary", "possible", "impossible",
-     "true", "difficult", "easy", "hard", "time", "good", "better", "right", "wrong", "essential",
-     "vital", "crucial", "obvious", "certain", "uncertain", "fair", "unfair", "racist", "wise",
-     "doubtful", "worth", "shame", "pity", "mistake", "matter", "question", "surprising"}
-)  # fmt: skip
-
-
-def _dummy_it(pronoun: Token) -> bool:
-    """Return whether "it" refers to nothing ("it is likely that", "it was agreed that").
-
-    "It is willing to ..." and "it was attacked" do refer: only a clausal subject or
-    complement, or an impersonal adjective or noun, makes "it" a dummy.
-    """
-    if pronoun.dep_ == "expl":
-        return True
-    if pronoun.lower_ != "it" or pronoun.dep_ not in SUBJECTS:
-        return False
-    verb = pronoun.head
-    if any(c.dep_ in ("ccomp", "csubj") for c in verb.children):
-        return True  # "it was agreed that ...", "it seems that ..."
-    if verb.lemma_ in _DUMMY_VERBS:
-        complements = [c for c in verb.children if c.dep_ in ("acomp", "attr", "prep")]
-        return any(
-            c.dep_ in ("acomp", "attr") and IMPERSONAL & {c.lower_, c.lemma_.lower()}
-            for c in complements
-        ) or (  # "it's all very well criticising ...", "it is to be hoped that ..."
-            not complements
-            and any(
-                c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.tag_ == "VBG") for c in verb.children
-            )
-        )  # "better" is lemmatised "well"
-    return False
 
 
 def _same_first_name(span: Span, known: str | None) -> bool:
