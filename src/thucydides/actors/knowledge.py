@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,11 +107,7 @@ class KnowledgeBase:
         """
         if len(name) < 6 or " " in name:
             return None
-        found = {
-            key
-            for key in self._tenure_names.get(name[:1], ())
-            if abs(len(key) - len(name)) <= 1 and key != name and _one_edit_apart(key, name)
-        }
+        found = _one_letter_off(name, self._tenure_names)
         tenures = {t for key in found if (t := self.office(key, date)) is not None}
         return tenures.pop() if len(tenures) == 1 else None
 
@@ -122,30 +119,20 @@ class KnowledgeBase:
         """
         if len(word) < 6 or not word[:1].isupper():
             return None
-        found = {
-            code
-            for key, code in self._country_words.get(word[:1], ())
-            if abs(len(key) - len(word)) <= 1 and key != word and _one_edit_apart(key, word)
-        }
+        found = _one_letter_off(word, self._country_words)
         return self.countries.get(found.pop()) if len(found) == 1 else None
 
     @functools.cached_property
-    def _country_words(self) -> dict[str, list[tuple[str, str]]]:
-        """One-word country names by first letter, for :meth:`country_spelled_like`."""
-        index: dict[str, list[tuple[str, str]]] = {}
-        for key, actor in self.names.items():
-            if actor.kind == "country" and " " not in key:
-                index.setdefault(key[:1], []).append((key, actor.code))
-        return index
+    def _country_words(self) -> _SpellingIndex:
+        """One-word country names (→ code) by first letter, for :meth:`country_spelled_like`."""
+        return _spelling_index(
+            (key, actor.code) for key, actor in self.names.items() if actor.kind == "country"
+        )
 
     @functools.cached_property
-    def _tenure_names(self) -> dict[str, list[str]]:
+    def _tenure_names(self) -> _SpellingIndex:
         """One-word leader names by first letter, for :meth:`office_spelled_like`."""
-        index: dict[str, list[str]] = {}
-        for key in self.tenures:
-            if " " not in key:
-                index.setdefault(key[:1], []).append(key)
-        return index
+        return _spelling_index((key, key) for key in self.tenures)
 
     def role(self, word: str) -> Role | None:
         """Return the role a lower-cased word or phrase names, or None."""
@@ -242,6 +229,27 @@ def builtin_knowledge() -> KnowledgeBase:
         len(kb.tenures),
     )
     return kb
+
+
+_SpellingIndex = dict[str, list[tuple[str, str]]]  # first letter → (spelling, value)
+
+
+def _spelling_index(pairs: Iterable[tuple[str, str]]) -> _SpellingIndex:
+    """Index one-word spellings by their first letter."""
+    index: _SpellingIndex = {}
+    for key, value in pairs:
+        if " " not in key:
+            index.setdefault(key[:1], []).append((key, value))
+    return index
+
+
+def _one_letter_off(word: str, index: _SpellingIndex) -> set[str]:
+    """Return the values of the indexed spellings one letter away from ``word``."""
+    return {
+        value
+        for key, value in index.get(word[:1], ())
+        if key != word and abs(len(key) - len(word)) <= 1 and _one_edit_apart(key, word)
+    }
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

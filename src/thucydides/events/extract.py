@@ -135,19 +135,18 @@ class SentenceCoder(ArgumentFinding):
             return []  # "rallied Labour voters", "demonstrated its resolve": not a protest
         if predicate.reverse and not targets:
             return []  # a reception with no guest: "did receive over 4m pounds"
-        if (
-            predicate.symmetric
-            and predicate.code.startswith("04")
-            and len(sources) < 2
-            and not targets
-            and not self._nearby_actor(token, sources, places=False)
-        ):
-            return []  # "he kept on talking about the past": nobody to talk with
         if predicate.travel and not targets and sources:
             targets = self._destination(token, sent, sources[0])
         if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
             # "met in London": where a meeting happened is not whom it was with
             targets = self._nearby_actor(token, sources, places=not predicate.code.startswith("04"))
+        if (
+            predicate.symmetric
+            and predicate.code.startswith("04")
+            and len(sources) < 2
+            and not targets
+        ):
+            return []  # "he kept on talking about the past": nobody to talk with
         if (
             not targets
             and (
