@@ -141,3 +141,13 @@ def test_a_possessive_inside_its_own_subject_does_not_loop(coder: Coder) -> None
     )
     events = coder.code_articles([make_article(text, date="2005-03-01")])
     assert next(events).error is None
+
+
+def test_it_after_an_uncodable_speaker_is_that_speaker(coder: Coder) -> None:
+    # "X, ... of Denmark, said it ...": the pronoun is the company that speaks, not Denmark
+    text = (
+        "Novotrade, the distributor of a drug made by a firm in Denmark, said it had sued "
+        "a rival. Denmark's foreign minister said it was a private matter."
+    )
+    events = coder.code_text(text, date="1987-03-11")
+    assert all(e.source.country != "DNK" for e in events if e.evidence.trigger == "sued")

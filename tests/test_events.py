@@ -183,3 +183,27 @@ def test_the_writer_s_own_voice_is_opinion_not_news(coder: Coder) -> None:
     assert not [e for e in code(coder, comment, "2005-03-01") if e.cameo_root == "18"]
     report = code(coder, "US troops attacked Iraqi rebels near Mosul on Monday.", "2005-03-01")
     assert any(e.cameo_root == "19" for e in report)
+
+
+def test_his_counterpart_is_the_other_party(coder: Coder) -> None:
+    # a relational noun under "his" is somebody else, unlike "its troops"
+    found = triples(
+        code(
+            coder,
+            "Egyptian President Hosni Mubarak met his Israeli counterpart, Shimon Peres, "
+            "in Cairo on Monday.",
+        )
+    )
+    assert ("EGYGOV", "040", "ISRGOV") in found
+    withdrawn = triples(code(coder, "Syria withdrew its troops from Lebanon on Tuesday."))
+    assert not any(target.startswith("SYR") for _, _, target in withdrawn)
+
+
+def test_market_senses_of_event_nouns_are_not_events(coder: Coder) -> None:
+    text = (
+        "Japanese oil demand fell 3 pct in March. The dollar's rally ended when a strong "
+        "sterling rally pushed the pound higher. Germany suspended merger talks."
+    )
+    assert code(coder, text, date="1987-04-02") == []
+    talks = triples(code(coder, "Israel and Egypt held talks in Cairo on Monday."))
+    assert ("ISR", "046", "EGY") in talks

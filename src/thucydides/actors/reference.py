@@ -72,7 +72,7 @@ class ReferenceResolution(ABC):
         position = self._base + head.idx
         lower = head.lower_
         speaker = self._speaker_of(head)
-        if speaker:
+        if speaker is not None:  # "Schering ... of Denmark said it": the company, not Denmark
             return tuple(
                 self._retext(a, head, f"pronoun '{head.text}' → the speaker") for a in speaker
             )
@@ -145,11 +145,14 @@ class ReferenceResolution(ABC):
             described = described.head
         return min(position, self._base + described.left_edge.idx)
 
-    def _speaker_of(self, pronoun: Token) -> tuple[Actor, ...]:
+    def _speaker_of(self, pronoun: Token) -> tuple[Actor, ...] | None:
         """Return the speaker a pronoun subject refers to in "X said he/it/they would ...".
 
         The speaker must fit the pronoun: a person for he/she, a country or body for it,
-        several actors or a plural for they.
+        several actors or a plural for they. A speaker we cannot code that fits the
+        pronoun's form ("The company said it ...", "Oil traders said they ...") gives no
+        actor: the pronoun is that speaker, not an earlier country. None when the pronoun
+        is not a speaker's.
         """
         clause = pronoun.head
         if (
@@ -157,20 +160,27 @@ class ReferenceResolution(ABC):
             or clause.dep_ != "ccomp"
             or clause.head.lemma_ not in SPEAKING
         ):
-            return ()
+            return None
         subjects = [c for c in clause.head.children if c.dep_ in SUBJECTS and c.i != pronoun.i]
         if not subjects or subjects[0].i > pronoun.i:
-            return ()
+            return None
         speaker = subjects[0]
+        if speaker.pos_ == "PRON":
+            return None  # "he said it would ...": leave it to the mentions before
         actors = self.resolve(speaker)
         lower = pronoun.lower_
         if lower in PERSON_PRONOUNS:
             fits = len(actors) == 1 and self._names_a_person(speaker)
+            unknown = speaker.ent_type_ == "PERSON"
         elif lower in THING_PRONOUNS:
             fits = len(actors) == 1 and not self._names_a_person(speaker)
+            unknown = speaker.tag_ in ("NN", "NNP") and speaker.ent_type_ != "PERSON"
         else:
             fits = len(actors) > 1 or speaker.tag_ in ("NNS", "NNPS")
-        return actors if fits else ()
+            unknown = speaker.tag_ in ("NNS", "NNPS")
+        if fits:
+            return actors
+        return () if not actors and unknown else None
 
     def _is_pair(self, head: Token) -> bool:
         return any(child.lower_ in PAIR_WORDS for child in head.children)

@@ -98,16 +98,18 @@ class SentenceCoder(ArgumentFinding):
         pos = COARSE_POS.get(token.pos_)
         if pos is None or token.ent_type_ in ("DATE", "TIME"):
             return None  # "In March this year" is no march
+        if pos == "NOUN" and market_sense(token):
+            return None  # "oil demand", "a sterling rally", "merger talks": markets, not politics
         lemmas = [token.lemma_.lower()]
         if pos == "NOUN" and token.lower_ not in lemmas:
             lemmas.insert(0, token.lower_)
         for lemma in lemmas:
             for predicate in self.lexicon.lookup(lemma, pos):
-                if (
-                    predicate.particle is None
-                    or particle_child(token, predicate.particle) is not None
-                ):
+                if predicate.particle is None:
                     return predicate
+                child = particle_child(token, predicate.particle)
+                if child is not None and not (child.i != token.i and market_sense(child)):
+                    return predicate  # "suspended talks", not "suspended merger talks"
         return None
 
     # -- frames -------------------------------------------------------------------------
@@ -375,6 +377,34 @@ class SentenceCoder(ArgumentFinding):
         if predicate.particle:
             return f"{predicate.particle} {token.text}"
         return token.text
+
+
+# nouns that name market movements or company dealings when a market word qualifies
+# them; sanctions, embargoes and boycotts keep their political sense ("a grain embargo")
+MARKET_SENSE_NOUNS = frozenset(
+    {"demand", "rally", "support", "pressure", "war", "attack", "assistance", "talk",
+     "negotiation", "offer", "bid", "deal", "agreement", "accord", "pact", "retreat", "fight",
+     "battle", "threat", "raid"}
+)  # fmt: skip
+MARKET_WORDS = frozenset(
+    {"sterling", "dollar", "yen", "franc", "pound", "currency", "stock", "share", "bond",
+     "equity", "market", "price", "oil", "crude", "gasoline", "commodity", "consumer",
+     "credit", "loan", "money", "gold", "bullion", "futures", "wage", "pay", "rate",
+     "merger", "takeover", "acquisition", "buyout", "tender", "exchange", "bear", "bull",
+     "speculative", "liquidity", "dividend", "contract", "labour", "labor", "customer",
+     "licensing", "marketing", "supply", "franchise", "lease", "sales"}
+)  # fmt: skip
+
+
+def market_sense(noun: Token) -> bool:
+    """Return whether an event noun is used in its market sense ("oil demand", "a
+    sterling rally", "merger talks", "wage talks" stay political only through their actors)."""
+    if noun.lemma_.lower() not in MARKET_SENSE_NOUNS and noun.lower_ not in MARKET_SENSE_NOUNS:
+        return False
+    return any(
+        c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in MARKET_WORDS
+        for c in noun.children
+    )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

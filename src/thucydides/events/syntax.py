@@ -30,8 +30,21 @@ NEARBY_DEPS = frozenset(
 )
 
 
+# nouns naming the other party of a relation: "met his Russian counterpart" is a meeting
+# with Putin, "attacked its neighbours" is an attack on other countries
+RELATIONAL_NOUNS = frozenset(
+    {"counterpart", "host", "guest", "neighbour", "neighbor", "rival", "opponent", "enemy",
+     "ally", "partner", "successor", "predecessor", "adversary", "foe", "visitor"}
+)  # fmt: skip
+
+
 def own(noun: Token) -> bool:
-    """Return whether a noun is the subject's own ("its troops", "their arms")."""
+    """Return whether a noun is the subject's own ("its troops", "their arms").
+
+    A relational noun is not: "his counterpart" is somebody else.
+    """
+    if noun.lemma_.lower() in RELATIONAL_NOUNS:
+        return False
     return any(
         c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our")
         for c in noun.children
