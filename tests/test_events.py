@@ -207,3 +207,34 @@ def test_market_senses_of_event_nouns_are_not_events(coder: Coder) -> None:
     assert code(coder, text, date="1987-04-02") == []
     talks = triples(code(coder, "Israel and Egypt held talks in Cairo on Monday."))
     assert ("ISR", "046", "EGY") in talks
+
+
+def test_intent_denied_without_an_undertaking_is_no_rejection(coder: Coder) -> None:
+    none = code(
+        coder,
+        "French Interior Minister Nicolas Sarkozy said he does not intend to use the new "
+        "powers. Israel said it did not intend to attack Iran.",
+        date="2005-03-01",
+    )
+    assert not any(e.cameo_root in ("12", "13") for e in none)
+    refused = triples(code(coder, "Syria said it did not intend to accept the UN plan."))
+    assert ("SYR", "120", "IGOUNO") in refused
+
+
+def test_what_may_be_done_and_what_something_is_are_not_events(coder: Coder) -> None:
+    text = (
+        "The bill gives the Indian government the right to detain suspects without trial. "
+        "They would replace current Indian powers to detain foreign suspects. "
+        "The Indian government is a far greater threat than any militant group."
+    )
+    assert code(coder, text, date="2005-03-01") == []
+
+
+def test_an_interview_is_not_a_statement_to_the_outlet(coder: Coder) -> None:
+    events = code(
+        coder,
+        "German Chancellor Gerhard Schroeder told German television that the talks "
+        "had gone well. He told the BBC that France agreed.",
+        date="2003-02-01",
+    )
+    assert not any(e.target and "MED" in e.target.sectors for e in events)

@@ -191,6 +191,8 @@ class DocumentResolver(ReferenceResolution):
 
     def _resolve_one(self, head: Token) -> tuple[Actor, ...]:
         lower = head.lower_
+        if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in head.children):
+            return ()  # "no politician should ...": nobody in particular
         if lower in QUANTITY_HEADS or head.pos_ == "NUM":  # "a group of Moroccan diplomats"
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ == "of":

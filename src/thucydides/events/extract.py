@@ -27,6 +27,7 @@ from thucydides.events.arguments import (
 from thucydides.events.lexicon import COMPLEMENT_FRAMES, Lexicon, Predicate
 from thucydides.events.modality import is_background, is_negated, modality_of
 from thucydides.events.syntax import (
+    capacity_clause,
     has_complement,
     mentions_mutuality,
     particle_child,
@@ -35,6 +36,10 @@ from thucydides.events.transforms import modal_code, transform
 from thucydides.records import Actor, Modality
 
 OBLIGATION = frozenset({"must", "should"})
+WEAK_REFUSALS = frozenset({"fail"})
+CONFLICT_ROOTS = frozenset(
+    {"13", "14", "15", "16", "17", "18", "19", "20"}
+)  # a rejection only when something or somebody is refused
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
 )
@@ -69,7 +74,12 @@ class SentenceCoder(ArgumentFinding):
         found: list[tuple[Token, Predicate]] = []
         for token in sent:
             predicate = self.match(token)
-            if predicate is not None and predicate.frame != "none":  # "signed up to"
+            if (
+                predicate is not None
+                and predicate.frame != "none"  # "signed up to"
+                and not capacity_clause(token)  # "powers to detain"
+                and not _characterisation(token)  # "is a far greater threat"
+            ):
                 found.append((token, predicate))
         consumed: set[int] = set()
         for token, predicate in found:  # "suspended aid" is one event, not also "aid"
@@ -212,6 +222,16 @@ class SentenceCoder(ArgumentFinding):
         ):
             return []  # "universities offer very attractive courses": no one, nothing to do
         frame = "reject" if predicate.frame == "intent" and is_negated(token) else predicate.frame
+        if frame != predicate.frame and inner is not None and inner[1].code[:2] in CONFLICT_ROOTS:
+            return []  # "did not intend to attack": neither a threat nor a rejection
+        if (
+            inner is None
+            and not targets
+            and (frame != predicate.frame or token.lemma_.lower() in WEAK_REFUSALS)
+        ):
+            # "does not intend to use the powers", "failed to say which taxes": no
+            # undertaking refused, nobody's proposal rejected
+            return []
         if inner is not None and predicate.frame == "intent" and is_negated(inner[0]):
             inner = None  # "pledged never to attack": an assurance, not a threat
         code = transform(
@@ -227,13 +247,16 @@ class SentenceCoder(ArgumentFinding):
     def _statement(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
         """Code a statement, only when it is addressed to someone ("told Russia", "said to ...").
 
-        An unaddressed "X said ..." carries no relation between actors; coding it would
+        A news outlet is not an addressee: "told BBC News" is an interview. An unaddressed "X said ..." carries no relation between actors; coding it would
         bury the events users look for under quotes.
         """
         if token.lemma_ == "tell":
             targets = self._objects(token, predicate)
         else:
             targets = self._prep_objects(token, predicate)
+        # "told BBC News", "told the Today programme": the outlet carries the statement,
+        # it is not the party addressed
+        targets = tuple(t for t in targets if "MED" not in t.sectors)
         if not targets:
             return []
         return self._emit(token, predicate, predicate.code, self._sources(token), targets, sent)
@@ -405,6 +428,12 @@ def market_sense(noun: Token) -> bool:
         c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in MARKET_WORDS
         for c in noun.children
     )
+
+
+def _characterisation(token: Token) -> bool:
+    """Return whether an event noun only characterises its subject: "the government is a
+    far greater threat", "the bill is an attack on liberty" (an opinion, not an act)."""
+    return token.pos_ == "NOUN" and token.dep_ == "attr" and token.head.lemma_ in ("be", "remain")
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -148,3 +148,28 @@ def particle_child(token: Token, particle: str) -> Token | None:
         if all(word in near for word in before):
             return child
     return None
+
+
+# nouns whose infinitive names what may be done, not what was done: "powers to detain",
+# "the right to strike", "the ability to attack"
+CAPACITY_NOUNS = frozenset(
+    {"power", "right", "authority", "ability", "capacity", "freedom", "permission", "licence",
+     "license", "mandate", "means", "capability", "option", "chance", "opportunity", "duty",
+     "obligation", "responsibility"}
+)  # fmt: skip
+
+
+def capacity_clause(token: Token) -> bool:
+    """Return whether a verb only says what somebody may do: "the right to detain"."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False
+    if token.dep_ == "acl":
+        return token.head.lemma_.lower() in CAPACITY_NOUNS
+    # "replace current powers to detain": the parser hangs the infinitive on the verb
+    before = token.doc[token.i - 2] if token.i >= 2 else None
+    return (
+        token.dep_ in ("advcl", "xcomp")
+        and before is not None
+        and before.lemma_.lower() in CAPACITY_NOUNS
+        and before.pos_ == "NOUN"
+    )
