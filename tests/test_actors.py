@@ -151,3 +151,11 @@ def test_it_after_an_uncodable_speaker_is_that_speaker(coder: Coder) -> None:
     )
     events = coder.code_text(text, date="1987-03-11")
     assert all(e.source.country != "DNK" for e in events if e.evidence.trigger == "sued")
+
+
+def test_a_party_type_named_with_another_country_is_that_country_s(coder: Coder) -> None:
+    found = codes(
+        coder, "German Social Democrats attacked the plans of the Democrats in Washington."
+    )
+    assert found["German Social Democrats"] == "DEUPTY"
+    assert found["Democrats"] == "USAPTY"

@@ -238,3 +238,27 @@ def test_an_interview_is_not_a_statement_to_the_outlet(coder: Coder) -> None:
         date="2003-02-01",
     )
     assert not any(e.target and "MED" in e.target.sectors for e in events)
+
+
+def test_politicians_attack_with_words_and_armies_with_weapons(coder: Coder) -> None:
+    verbal = triples(code(coder, "German Social Democrats attacked the French government's plans."))
+    assert ("DEUPTY", "111", "FRAGOV") in verbal
+    armed_attack = triples(code(coder, "Russian troops attacked Georgian villages on Sunday."))
+    assert any(c == "190" for _, c, _ in armed_attack)
+
+
+def test_questions_attempts_and_withdrawn_things_are_not_appeals_or_retreats(coder: Coder) -> None:
+    text = (
+        "Asked if he would stand again, German Chancellor Gerhard Schroeder smiled. "
+        "The German government sought to draw a line under the row. "
+        "German unions want the German government to withdraw the new regulations."
+    )
+    assert code(coder, text, date="2003-02-01") == []
+    retreat = triples(code(coder, "Russia withdrew its troops from Georgia on Friday."))
+    assert ("RUS", "087", "GEO") in retreat
+    appeal = triples(code(coder, "France asked Germany for help on Friday."))
+    assert any(s == "FRA" and c.startswith("02") and t == "DEU" for s, c, t in appeal)
+
+
+def test_a_tour_at_home_is_no_visit(coder: Coder) -> None:
+    assert code(coder, "French Prime Minister Jean-Pierre Raffarin began a tour of France.") == []

@@ -234,7 +234,11 @@ IMPERSONAL = frozenset(
     {"likely", "unlikely", "clear", "unclear", "important", "necessary", "possible", "impossible",
      "true", "difficult", "easy", "hard", "time", "good", "better", "right", "wrong", "essential",
      "vital", "crucial", "obvious", "certain", "uncertain", "fair", "unfair", "racist", "wise",
-     "doubtful", "worth", "shame", "pity", "mistake", "matter", "question", "surprising"}
+     "doubtful", "worth", "shame", "pity", "mistake", "matter", "question", "surprising",
+     "absurd", "ridiculous", "unacceptable", "acceptable", "legitimate", "reasonable",
+     "unreasonable", "sensible", "appropriate", "inappropriate", "foolish", "outrageous",
+     "irresponsible", "dangerous", "unwise", "premature", "nonsense", "disgraceful",
+     "scandalous", "unfortunate", "regrettable", "sad", "urgent", "enough"}
 )  # fmt: skip
 
 

@@ -217,6 +217,9 @@ class DocumentResolver(ReferenceResolution):
             and match.actor is not None
             and match.actor.kind != "person"
         ):
+            party = self._foreign_namesake(head, match)
+            if party is not None:
+                return (party,)
             return (self._from_known(match.actor, self._span(head, match)),)
         if (
             head.ent_type_ == "PERSON"
@@ -762,6 +765,28 @@ class DocumentResolver(ReferenceResolution):
                 if child.dep_ in ("amod", "compound", "nmod")
             )
             else []
+        )
+
+    def _foreign_namesake(self, head: Token, match: Match) -> Actor | None:
+        """Return a party named after a common type in another country: "German Social
+        Democrats" are Germany's party, not the US Democrats the bare word names."""
+        known = match.actor
+        if known is None or known.country is None or "PTY" not in known.sectors:
+            return None
+        place = self._country_in(head, exclude=self._span(head, match))
+        if place is None or place.kind != "country" or place.code == known.country:
+            return None
+        span = head.doc[head.left_edge.i : head.i + 1]
+        start = self._base + span.start_char
+        return Actor(
+            span.text,
+            f"{place.code}PTY",
+            place.country,
+            ("PTY",),
+            None,
+            start,
+            start + len(span.text),
+            f"a party of {place.name} ('{match.text}' names {known.name} elsewhere)",
         )
 
     def _country_in(self, head: Token, *, exclude: Span | None) -> KnownActor | None:

@@ -13,7 +13,7 @@ target are read off the dependency parse by :mod:`thucydides.events.arguments`:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -37,6 +37,7 @@ from thucydides.records import Actor, Modality
 
 OBLIGATION = frozenset({"must", "should"})
 WEAK_REFUSALS = frozenset({"fail"})
+COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 CONFLICT_ROOTS = frozenset(
     {"13", "14", "15", "16", "17", "18", "19", "20"}
 )  # a rejection only when something or somebody is refused
@@ -143,8 +144,10 @@ class SentenceCoder(ArgumentFinding):
             return []  # "banks fought hard", "the government fights inflation": a figure of speech
         if predicate.actor_object and not targets and _object_is_a_thing(token):
             return []  # "met the deadline", "recognised that ...", "the advice they received"
-        if predicate.intransitive and any(c.dep_ == "dobj" for c in token.children):
-            return []  # "rallied Labour voters", "demonstrated its resolve": not a protest
+        if predicate.intransitive and any(c.dep_ in ("dobj", "ccomp") for c in token.children):
+            return []  # "rallied Labour voters", "demonstrated that ...": not a protest
+        if predicate.code == "087" and _withdraws_a_thing(token):
+            return []  # "withdraw this threat", "withdraw the regulations": not a retreat
         if predicate.reverse and not targets:
             return []  # a reception with no guest: "did receive over 4m pounds"
         if predicate.travel and not targets and sources:
@@ -174,7 +177,15 @@ class SentenceCoder(ArgumentFinding):
             # "a sailing trip", "will not tolerate the attacks": a reference, not an event;
             # but "staged a hunger strike" (the noun is what its subject did) stands alone
             return []
+        if (
+            predicate.travel
+            and targets
+            and all(not t.sectors and t.code == s.country for t in targets for s in sources)
+        ):
+            return []  # "the Lib Dem leader's tour of the UK": travel at home is no visit
         code = predicate.code
+        if code[:2] in VIOLENT_ROOTS and predicate.lemma in VERBAL_ATTACKS and verbal(sources):
+            code = "111"  # "Tories attack EU asylum moves": politicians attack with words
         if code == "174" and targets and all(t.code.startswith(("IGO", "NGO")) for t in targets):
             code = "166"  # expelling an agency or a mission reduces relations (CAMEO 166)
         return self._emit(token, predicate, code, sources, targets, sent)
@@ -183,6 +194,16 @@ class SentenceCoder(ArgumentFinding):
         self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]
     ) -> list[Finding]:
         inner = self._inner_event(token, predicate, consumed)
+        lemma = token.lemma_.lower()
+        if lemma == "ask" and not any(
+            c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in token.children
+        ):
+            return []  # "asked if this amounted to ...", "the leader asked": a question
+        if lemma == "seek" and any(c.dep_ == "xcomp" for c in token.children):
+            # "sought to draw a line under it": an attempt at the inner act, not an appeal
+            if inner is None or inner[1].code[:2] not in COOPERATIVE_ROOTS:
+                return []
+            predicate = replace(predicate, frame="intent", code="030")
         if predicate.pos == "NOUN":
             sources = self._noun_sources(token)  # "its demand that Israel ...", "the US offer"
         else:
@@ -251,6 +272,8 @@ class SentenceCoder(ArgumentFinding):
         bury the events users look for under quotes.
         """
         if token.lemma_ == "tell":
+            if any(_outlet(c) for c in token.children if c.dep_ in ("dobj", "dative")):
+                return []  # "told BBC Radio Scotland": an interview
             targets = self._objects(token, predicate)
         else:
             targets = self._prep_objects(token, predicate)
@@ -428,6 +451,52 @@ def market_sense(noun: Token) -> bool:
         c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in MARKET_WORDS
         for c in noun.children
     )
+
+
+VERBAL_ATTACKS = frozenset({"attack", "assault"})
+# sectors that attack with words: "Tories attack EU asylum moves", "the union attacked ..."
+_TALKING_SECTORS = frozenset(
+    {"PTY", "OPP", "LEG", "ELI", "MED", "EDU", "LAB", "BUS", "NGO", "JUD", "CVL", "REL", "HLH"}
+)
+FORCE_WORDS = frozenset(
+    {"troop", "force", "soldier", "army", "unit", "personnel", "tank", "contingent", "brigade",
+     "battalion", "division", "fighter", "militia", "man", "police", "peacekeeper", "navy",
+     "fleet", "warship", "ship", "military", "marine", "guard", "militant", "rebel", "staff",
+     "citizen", "national", "diplomat", "ambassador", "envoy", "mission", "presence", "aid",
+     "support", "recognition", "candidate", "candidacy", "embassy", "settlement", "settler",
+     "base", "position", "outpost", "garrison", "checkpoint", "occupation", "territory"}
+)  # fmt: skip
+
+
+def verbal(sources: tuple[Actor, ...]) -> bool:
+    """Return whether the actors are politicians, parties or civilians, not armed forces or
+    whole countries: when they "attack", they criticise."""
+    return (
+        bool(sources)
+        and not armed(sources)
+        and all(set(a.sectors) & _TALKING_SECTORS or a.name for a in sources)
+    )
+
+
+def _withdraws_a_thing(token: Token) -> bool:
+    """Return whether "withdraw" takes a thing, not forces or people ("withdraw the bill")."""
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    return bool(objects) and all(
+        o.lemma_.lower() not in FORCE_WORDS and o.ent_type_ not in ("NORP", "GPE", "ORG")
+        for o in objects
+    )
+
+
+OUTLET_WORDS = frozenset(
+    {"bbc", "radio", "television", "tv", "newspaper", "programme", "program", "website",
+     "channel", "network", "magazine", "paper", "agency", "reporter", "reporters",
+     "journalist", "journalists", "interviewer", "broadcaster", "press", "show"}
+)  # fmt: skip
+
+
+def _outlet(noun: Token) -> bool:
+    """Return whether a phrase names a news outlet or reporters ("BBC Radio Scotland")."""
+    return any(t.lower_ in OUTLET_WORDS for t in noun.subtree)
 
 
 def _characterisation(token: Token) -> bool:
