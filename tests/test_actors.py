@@ -159,3 +159,22 @@ def test_a_party_type_named_with_another_country_is_that_country_s(coder: Coder)
     )
     assert found["German Social Democrats"] == "DEUPTY"
     assert found["Democrats"] == "USAPTY"
+
+
+def test_named_legislatures_are_their_country_s(coder: Coder) -> None:
+    found = codes(coder, "The Knesset approved the plan. Congress condemned the strike.")
+    assert found["Knesset"] == "ISRLEG"
+    assert found["Congress"] == "USALEG"
+
+
+def test_a_shared_party_name_takes_the_article_s_country(coder: Coder) -> None:
+    # "BNP": the British National Party in a British story, the Bangladesh Nationalist
+    # Party in a Bangladeshi one
+    british = coder.code_text(
+        "The BNP criticised the British government in London.", date="2005-01-15"
+    )
+    bangla = coder.code_text(
+        "The BNP criticised the Bangladeshi government in Dhaka.", date="2005-01-15"
+    )
+    assert [e.source.code for e in british] == ["GBRPTY"]
+    assert [e.source.code for e in bangla] == ["BGDPTY"]

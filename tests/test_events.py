@@ -155,11 +155,15 @@ def test_history_is_background_not_news(coder: Coder) -> None:
     for past in (
         "In 1997 the government imposed a ban on beef on the bone.",
         "Britain invaded Iraq two years ago.",
+        "Back in 1992 the government imposed a ban on beef on the bone.",
+        "In the autumn of 1978 the government imposed a ban on beef on the bone.",
     ):
         events = code(coder, story + past, date="2005-03-01")
         assert [e.evidence.trigger for e in events if e.evidence.trigger != "met"] == [], past
     recent = code(coder, story + "The government imposed a ban on beef in 2004.", "2005-03-01")
     assert any(e.cameo_code == "172" for e in recent)
+    named = code(coder, story + "Under the 1992 treaty, Russia withdrew its troops on Monday.")
+    assert any(e.cameo_code == "087" for e in named)  # a year naming a treaty is no date
 
 
 def test_nouns_and_verbs_in_other_senses_are_no_events(coder: Coder) -> None:
@@ -262,3 +266,14 @@ def test_questions_attempts_and_withdrawn_things_are_not_appeals_or_retreats(cod
 
 def test_a_tour_at_home_is_no_visit(coder: Coder) -> None:
     assert code(coder, "French Prime Minister Jean-Pierre Raffarin began a tour of France.") == []
+
+
+def test_giving_up_things_and_making_plans_are_not_retreats_or_pledges(coder: Coder) -> None:
+    text = (
+        "Italian opposition leaders say Prime Minister Silvio Berlusconi is surrendering a key "
+        "veto. The Italian interior minister has planned the party's election strategy. "
+        "It lifts them out of poverty, the Italian government said."
+    )
+    assert code(coder, text, date="2005-03-01") == []
+    surrender = triples(code(coder, "Iraqi troops surrendered to US forces near Basra."))
+    assert ("IRQMIL", "0874", "USAMIL") in surrender

@@ -69,6 +69,9 @@ class KnowledgeBase:
     roles: dict[str, Role] = field(default_factory=dict)
     tenures: dict[str, list[Tenure]] = field(default_factory=dict)
     countries: dict[str, KnownActor] = field(default_factory=dict)  # by CAMEO code
+    # names two organisations share ("BNP": British National Party, Bangladesh Nationalist
+    # Party), in table order; the article's countries choose between them
+    homonyms: dict[str, list[KnownActor]] = field(default_factory=dict)
 
     def copy(self) -> KnowledgeBase:
         """Return an independent copy, to layer user dictionaries over the built-in one."""
@@ -78,6 +81,7 @@ class KnowledgeBase:
             roles=dict(self.roles),
             tenures={name: list(terms) for name, terms in self.tenures.items()},
             countries=dict(self.countries),
+            homonyms={name: list(actors) for name, actors in self.homonyms.items()},
         )
 
     def office(self, name: str, date: str | None) -> Tenure | None:
@@ -187,6 +191,9 @@ def _load_organizations(kb: KnowledgeBase, source: str | Path) -> None:
         sectors = _sectors_of(code) if country else ()
         entity = KnownActor(code, country, sectors, name, "organization", f"organisation ({name})")
         for surface in [name, *split_multi(row["aliases"])]:
+            known = kb.names.get(surface)
+            if known is not None and known.kind == "organization" and known.code != code:
+                kb.homonyms.setdefault(surface, [known]).append(entity)
             kb.add_name(surface, entity, override=True)
 
 

@@ -220,7 +220,9 @@ class DocumentResolver(ReferenceResolution):
             party = self._foreign_namesake(head, match)
             if party is not None:
                 return (party,)
-            return (self._from_known(match.actor, self._span(head, match)),)
+            return (
+                self._from_known(self._homonym(match.text, match.actor), self._span(head, match)),
+            )
         if (
             head.ent_type_ == "PERSON"
             or (match is not None and match.kind == "LEADER" and head.ent_type_ not in NOT_PEOPLE)
@@ -766,6 +768,19 @@ class DocumentResolver(ReferenceResolution):
             )
             else []
         )
+
+    def _homonym(self, name: str, known: KnownActor) -> KnownActor:
+        """Return which of the organisations sharing a name the article means: the one
+        whose country it is about ("BNP" in a British story), else the table's last."""
+        candidates = self.kb.homonyms.get(name)
+        if not candidates:
+            return known
+        here = [c for c in candidates if c.country in self.countries]
+        if len(here) == 1:
+            return replace(
+                here[0], reason=f"{here[0].reason}; '{name}' in an article about {here[0].country}"
+            )
+        return known
 
     def _foreign_namesake(self, head: Token, match: Match) -> Actor | None:
         """Return a party named after a common type in another country: "German Social

@@ -234,18 +234,40 @@ def is_history(trigger: Token | None, *, anchor: str | None, date: str | None) -
     if trigger is None:
         return False
     for verb in clause_verbs(trigger):
-        for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
-                for year in prep.children:
+        for child in verb.children:
+            # "in 1997", "during 1998", "back in 1992", "in the autumn of 1978"
+            if child.dep_ == "prep" and child.lower_ in ("in", "during"):
+                if any(_past_year(t, anchor_day) for t in _time_phrase(child)):
+                    return True
+            elif child.dep_ == "advmod" and child.lower_ in ("back", "as", "way"):
+                for prep in child.children:
                     if (
-                        year.dep_ == "pobj"
-                        and year.like_num
-                        and len(year.text) == 4
-                        and year.text.isdigit()
-                        and 1800 <= int(year.text) < anchor_day.year - 1
+                        prep.dep_ == "prep"
+                        and prep.lower_ in ("in", "during", "early")
+                        and any(_past_year(t, anchor_day) for t in _time_phrase(prep))
                     ):
                         return True
     return False
+
+
+def _time_phrase(prep: Token) -> list[Token]:
+    """Return the objects of a time phrase and of its "of" phrases ("the autumn of 1978")."""
+    found: list[Token] = []
+    for obj in (c for c in prep.children if c.dep_ == "pobj"):
+        found.append(obj)
+        for of in obj.children:
+            if of.dep_ == "prep" and of.lower_ == "of":
+                found.extend(g for g in of.children if g.dep_ == "pobj")
+    return found
+
+
+def _past_year(token: Token, anchor_day: dt.date) -> bool:
+    """Return whether a token is a year more than a year before the article's."""
+    return (
+        len(token.text) == 4
+        and token.text.isdigit()
+        and 1800 <= int(token.text) < anchor_day.year - 1
+    )
 
 
 def _parse_anchor(anchor: str | None) -> dt.date | None:

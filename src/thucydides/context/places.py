@@ -159,6 +159,8 @@ class PlaceResolver:
 
     def _country_of(self, text: str, *, organization: bool) -> str | None:
         key = normalize_name(text)
+        if organization and key in self.knowledge.homonyms:
+            return None  # "BNP": which country's party is what the article decides
         actor = (
             self.knowledge.names.get(key) if organization else self.knowledge.adjectives.get(key)
         )

@@ -146,7 +146,7 @@ class SentenceCoder(ArgumentFinding):
             return []  # "met the deadline", "recognised that ...", "the advice they received"
         if predicate.intransitive and any(c.dep_ in ("dobj", "ccomp") for c in token.children):
             return []  # "rallied Labour voters", "demonstrated that ...": not a protest
-        if predicate.code == "087" and _withdraws_a_thing(token):
+        if predicate.lemma in WITHDRAWING and _withdraws_a_thing(token):
             return []  # "withdraw this threat", "withdraw the regulations": not a retreat
         if predicate.reverse and not targets:
             return []  # a reception with no guest: "did receive over 4m pounds"
@@ -199,6 +199,12 @@ class SentenceCoder(ArgumentFinding):
             c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in token.children
         ):
             return []  # "asked if this amounted to ...", "the leader asked": a question
+        if (
+            lemma in ("plan", "prepare")
+            and inner is None
+            and not any(c.dep_ == "xcomp" for c in token.children)
+        ):
+            return []  # "planned the party's election strategy": a plan, not a pledge
         if lemma == "seek" and any(c.dep_ == "xcomp" for c in token.children):
             # "sought to draw a line under it": an attempt at the inner act, not an appeal
             if inner is None or inner[1].code[:2] not in COOPERATIVE_ROOTS:
@@ -458,11 +464,15 @@ VERBAL_ATTACKS = frozenset({"attack", "assault"})
 _TALKING_SECTORS = frozenset(
     {"PTY", "OPP", "LEG", "ELI", "MED", "EDU", "LAB", "BUS", "NGO", "JUD", "CVL", "REL", "HLH"}
 )
+WITHDRAWING = frozenset({"withdraw", "surrender", "retreat", "pull"})
 FORCE_WORDS = frozenset(
     {"troop", "force", "soldier", "army", "unit", "personnel", "tank", "contingent", "brigade",
      "battalion", "division", "fighter", "militia", "man", "police", "peacekeeper", "navy",
      "fleet", "warship", "ship", "military", "marine", "guard", "militant", "rebel", "staff",
      "citizen", "national", "diplomat", "ambassador", "envoy", "mission", "presence", "aid",
+     "arm", "weapon", "town", "city", "area", "region", "land", "village", "province",
+     "inspector", "worker", "observer", "monitor", "expert", "employee", "people", "official",
+     "representative", "delegation", "team", "volunteer", "member", "officer", "agent",
      "support", "recognition", "candidate", "candidacy", "embassy", "settlement", "settler",
      "base", "position", "outpost", "garrison", "checkpoint", "occupation", "territory"}
 )  # fmt: skip
