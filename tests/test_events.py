@@ -262,6 +262,8 @@ def test_questions_attempts_and_withdrawn_things_are_not_appeals_or_retreats(cod
     assert ("RUS", "087", "GEO") in retreat
     appeal = triples(code(coder, "France asked Germany for help on Friday."))
     assert any(s == "FRA" and c.startswith("02") and t == "DEU" for s, c, t in appeal)
+    watchdog = code(coder, "German unions are asking the watchdog overseeing the rules to act.")
+    assert any(e.cameo_root == "02" for e in watchdog)  # a request, though the parse is odd
 
 
 def test_a_tour_at_home_is_no_visit(coder: Coder) -> None:

@@ -195,9 +195,7 @@ class SentenceCoder(ArgumentFinding):
     ) -> list[Finding]:
         inner = self._inner_event(token, predicate, consumed)
         lemma = token.lemma_.lower()
-        if lemma == "ask" and not any(
-            c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in token.children
-        ):
+        if lemma == "ask" and _question(token):
             return []  # "asked if this amounted to ...", "the leader asked": a question
         if (
             lemma in ("plan", "prepare")
@@ -507,6 +505,22 @@ OUTLET_WORDS = frozenset(
 def _outlet(noun: Token) -> bool:
     """Return whether a phrase names a news outlet or reporters ("BBC Radio Scotland")."""
     return any(t.lower_ in OUTLET_WORDS for t in noun.subtree)
+
+
+def _question(ask: Token) -> bool:
+    """Return whether "ask" puts a question rather than a request: no "to" infinitive and no
+    "for", and either nobody asked ("the leader asked") or an if/whether clause."""
+    children = list(ask.children)
+    if any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in children):
+        return False
+    if not any(c.dep_ in ("dobj", "dative") for c in children):
+        return True
+    return any(
+        g.dep_ == "mark" and g.lower_ in ("if", "whether")
+        for c in children
+        if c.dep_ in ("ccomp", "advcl")
+        for g in c.children
+    )
 
 
 def _characterisation(token: Token) -> bool:
