@@ -178,3 +178,12 @@ def test_a_shared_party_name_takes_the_article_s_country(coder: Coder) -> None:
     )
     assert [e.source.code for e in british] == ["GBRPTY"]
     assert [e.source.code for e in bangla] == ["BGDPTY"]
+
+
+def test_a_shadow_minister_is_the_opposition(coder: Coder) -> None:
+    found = codes(
+        coder,
+        "British shadow attorney general Dominic Grieve criticised the British government.",
+        date="2005-01-15",
+    )
+    assert found["Dominic Grieve"] == "GBROPP"

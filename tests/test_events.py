@@ -279,3 +279,44 @@ def test_giving_up_things_and_making_plans_are_not_retreats_or_pledges(coder: Co
     assert code(coder, text, date="2005-03-01") == []
     surrender = triples(code(coder, "Iraqi troops surrendered to US forces near Basra."))
     assert ("IRQMIL", "0874", "USAMIL") in surrender
+
+
+def test_a_visit_named_after_leaving_is_a_visit_to_the_place_left(coder: Coder) -> None:
+    found = triples(
+        code(
+            coder,
+            "Ukrainian President Leonid Kuchma leaves Warsaw today following a three-day state "
+            "visit during which he met his Polish counterpart, Aleksander Kwasniewski.",
+            date="2002-05-20",
+        )
+    )
+    assert ("UKRGOV", "042", "POL") in found
+    assert ("UKRGOV", "040", "POLGOV") in found
+
+
+def test_headline_passives_plans_and_prices_are_read_as_such(coder: Coder) -> None:
+    planned = code(
+        coder, "Foreign Secretary Jack Straw is to visit Thailand this week.", "2005-01-15"
+    )
+    assert planned and all(e.future for e in planned)
+    assert all(e.modality is Modality.FUTURE for e in planned)
+    text = (
+        "Labour accused of broken pledge. The plans let British universities charge fees of "
+        "up to 3,000 pounds. The programme aimed to appeal to British voters. The British "
+        "prime minister talked about a New Labour manifesto. But the Tory campaign will "
+        "mobilise public opinion."
+    )
+    assert code(coder, text, date="2005-01-15") == []
+    appeal = triples(code(coder, "The EU appealed to Iran to stop enrichment."))
+    assert any(s == "IGOEUREEC" and c.startswith("02") and t == "IRN" for s, c, t in appeal)
+
+
+def test_earlier_pledges_and_quoted_characterisations_are_not_news(coder: Coder) -> None:
+    text = (
+        "He added the British government had originally pledged to give every pupil two hours "
+        "of sport. He remained a British MP until 1995, when he resigned. \"Labour's continued "
+        'refusal to admit the crisis will be a failure of the British government," he said.'
+    )
+    assert code(coder, text, date="2005-01-15") == []
+    news = code(coder, "The British government's refusal to admit the crisis angered the Tories.")
+    assert any(e.cameo_code == "120" for e in news)

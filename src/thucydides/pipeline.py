@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from thucydides import ontology
 from thucydides.actors.knowledge import KnowledgeBase, builtin_knowledge
@@ -262,6 +262,8 @@ class Coder:
                 for finding in coder.code(sent):
                     span = doc.char_span(finding.start - block.start, finding.end - block.start)
                     trigger = span.root if span is not None else None
+                    if trigger is not None and _quoted_noun(trigger, quoted):
+                        continue  # "Labour's continued refusal to admit ...": a speaker's opinion
                     date, future = resolve_event_date(sent, anchor=job.date, trigger=trigger)
                     if is_history(trigger, anchor=job.date, date=date):
                         continue  # "resigned in 1947": background, not news
@@ -379,3 +381,9 @@ def _place_as_target(finding: Finding, place: Place) -> Finding:
         f"place attacked: {place.location.name}",
     )
     return replace(finding, target=target)
+
+
+def _quoted_noun(trigger: Token, quoted: list[tuple[int, int]]) -> bool:
+    """Return whether an event noun stands inside a direct quote: quoted nouns are the
+    speaker's characterisations ("their refusal", "this attack on liberty"), not events."""
+    return trigger.pos_ == "NOUN" and any(start <= trigger.idx < end for start, end in quoted)

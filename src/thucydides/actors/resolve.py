@@ -606,8 +606,18 @@ class DocumentResolver(ReferenceResolution):
     def _role_at(self, token: Token) -> Role | None:
         match = self._matches.get(token.i)
         if match is not None and match.kind == "ROLE":
-            return self.kb.role(match.text)
-        return self.kb.role(token.lower_) or self.kb.role(token.lemma_)
+            role, first = self.kb.role(match.text), match.start
+        else:
+            role, first = self.kb.role(token.lower_) or self.kb.role(token.lemma_), token.i
+        if (
+            role is not None
+            and first > 0
+            and token.doc[first - 1].lower_ == "shadow"
+            and "OPP" not in role.sectors
+        ):
+            # "shadow attorney general": the opposition's spokesman for the office
+            return Role(f"shadow {role.term}", ("OPP",), role.kind)
+        return role
 
     def _body_in(self, head: Token) -> Role | None:
         """Return the first institution word inside a phrase ("... at the Carnegie Center")."""

@@ -234,6 +234,8 @@ def is_history(trigger: Token | None, *, anchor: str | None, date: str | None) -
     if trigger is None:
         return False
     for verb in clause_verbs(trigger):
+        if verb.dep_ in ("relcl", "advcl") and _past_year(verb.head, anchor_day):
+            return True  # "until 1995, when he resigned"
         for child in verb.children:
             # "in 1997", "during 1998", "back in 1992", "in the autumn of 1978"
             if child.dep_ == "prep" and child.lower_ in ("in", "during"):

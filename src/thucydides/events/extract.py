@@ -146,14 +146,26 @@ class SentenceCoder(ArgumentFinding):
             return []  # "met the deadline", "recognised that ...", "the advice they received"
         if predicate.intransitive and any(c.dep_ in ("dobj", "ccomp") for c in token.children):
             return []  # "rallied Labour voters", "demonstrated that ...": not a protest
+        if predicate.lemma == "charge" and _charges_a_price(token):
+            return []  # "let universities charge fees": a price, not a criminal charge
+        if predicate.lemma == "deny" and any(c.dep_ == "dative" for c in token.children):
+            return []  # "denying people choice": withholding, not a denial
+        if _reduced_passive(token):
+            return []  # "Labour accused of broken pledge": Labour is accused, by whom unsaid
         if predicate.lemma in WITHDRAWING and _withdraws_a_thing(token):
             return []  # "withdraw this threat", "withdraw the regulations": not a retreat
-        if predicate.reverse and not targets:
+        if predicate.reverse and not targets and not predicate.travel:
             return []  # a reception with no guest: "did receive over 4m pounds"
         if predicate.travel and not targets and sources:
             targets = self._destination(token, sent, sources[0])
-        if not targets and sources and not (predicate.symmetric and len(sources) >= 2):
-            # "met in London": where a meeting happened is not whom it was with
+        if (
+            not targets
+            and sources
+            and not (predicate.symmetric and len(sources) >= 2)
+            and not (predicate.symmetric and predicate.code.startswith("04"))
+        ):
+            # "met in London": where a meeting happened is not whom it was with; whom a
+            # talk was about ("talked about a New Labour manifesto") is no partner either
             targets = self._nearby_actor(token, sources, places=not predicate.code.startswith("04"))
         if (
             predicate.symmetric
@@ -193,8 +205,12 @@ class SentenceCoder(ArgumentFinding):
     def _complement_event(
         self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]
     ) -> list[Finding]:
+        if is_background(token):
+            return []  # "had originally pledged ...", "has pledged since 1991 ..."
         inner = self._inner_event(token, predicate, consumed)
         lemma = token.lemma_.lower()
+        if lemma == "appeal" and _question(token):
+            return []  # "aimed to appeal to middle England voters": to attract, not to ask
         if lemma == "ask" and _question(token):
             return []  # "asked if this amounted to ...", "the leader asked": a question
         if (
@@ -462,7 +478,9 @@ VERBAL_ATTACKS = frozenset({"attack", "assault"})
 _TALKING_SECTORS = frozenset(
     {"PTY", "OPP", "LEG", "ELI", "MED", "EDU", "LAB", "BUS", "NGO", "JUD", "CVL", "REL", "HLH"}
 )
-WITHDRAWING = frozenset({"withdraw", "surrender", "retreat", "pull"})
+# verbs whose object must be forces or people: "withdraw troops", not "withdraw the bill";
+# "mobilise reservists", not "mobilise public opinion"
+WITHDRAWING = frozenset({"withdraw", "surrender", "retreat", "pull", "mobilise", "mobilize"})
 FORCE_WORDS = frozenset(
     {"troop", "force", "soldier", "army", "unit", "personnel", "tank", "contingent", "brigade",
      "battalion", "division", "fighter", "militia", "man", "police", "peacekeeper", "navy",
@@ -471,6 +489,7 @@ FORCE_WORDS = frozenset(
      "arm", "weapon", "town", "city", "area", "region", "land", "village", "province",
      "inspector", "worker", "observer", "monitor", "expert", "employee", "people", "official",
      "representative", "delegation", "team", "volunteer", "member", "officer", "agent",
+     "reservist", "reserve", "conscript", "recruit", "supporter", "resource",
      "support", "recognition", "candidate", "candidacy", "embassy", "settlement", "settler",
      "base", "position", "outpost", "garrison", "checkpoint", "occupation", "territory"}
 )  # fmt: skip
@@ -507,12 +526,48 @@ def _outlet(noun: Token) -> bool:
     return any(t.lower_ in OUTLET_WORDS for t in noun.subtree)
 
 
-def _question(ask: Token) -> bool:
-    """Return whether "ask" puts a question rather than a request: no "to" infinitive and no
-    "for", and either nobody asked ("the leader asked") or an if/whether clause."""
-    children = list(ask.children)
-    if any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in children):
+_CHARGING = {"accuse": "of", "charge": "with", "blame": "for", "suspect": "of", "convict": "of"}
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """Return whether a headline-style passive ("Labour accused of broken pledge", "MP
+    charged with fraud") is read as active: the verb needs its object and has none."""
+    prep = _CHARGING.get(verb.lemma_.lower())
+    if prep is None or verb.pos_ != "VERB":
         return False
+    children = list(verb.children)
+    return (
+        not any(c.dep_ in ("dobj", "nsubjpass", "auxpass", "aux") for c in children)
+        and any(c.dep_ == "prep" and c.lower_ == prep for c in children)
+        and verb.tag_ in ("VBN", "VBD")
+    )
+
+
+def _charges_a_price(verb: Token) -> bool:
+    """Return whether "charge" takes a price ("charge fees") rather than a person charged."""
+    children = list(verb.children)
+    if any(c.dep_ in ("nsubjpass", "auxpass") or c.lower_ == "with" for c in children):
+        return False  # "was charged", "charged him with murder"
+    objects = [c for c in children if c.dep_ == "dobj"]
+    return any(
+        o.ent_type_ not in ("PERSON", "NORP", "ORG", "GPE") and o.pos_ == "NOUN" for o in objects
+    )
+
+
+def _question(ask: Token) -> bool:
+    """Return whether "ask" (or "appeal") puts a question or an attraction rather than a
+    request: no "to" infinitive and no "for", and either nobody asked ("the leader asked")
+    or an if/whether clause."""
+    children = list(ask.children)
+    if any(
+        c.dep_ == "xcomp"
+        or (c.dep_ in ("acl", "advcl") and any(g.lower_ == "to" for g in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "for")
+        for c in children
+    ):
+        return False
+    if ask.lemma_.lower() == "appeal":
+        return True
     if not any(c.dep_ in ("dobj", "dative") for c in children):
         return True
     return any(

@@ -8,6 +8,8 @@ that 2003 will be ..." does not make the announcement future.
 
 from __future__ import annotations
 
+import itertools
+
 from spacy.tokens import Span, Token
 
 from thucydides.records import Modality
@@ -49,6 +51,8 @@ REPORTING_VERBS = frozenset(
         "confirm",
     }
 )
+# adverbs that put a past event before the news: "had originally pledged"
+EARLIER_WORDS = frozenset({"originally", "previously", "formerly", "once", "initially"})
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
 _CLAUSE_LINKS = frozenset({"xcomp", "conj", "acomp", "auxpass", "aux"})
 
@@ -96,6 +100,13 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
             return Modality.CONDITIONAL
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return Modality.QUESTION
+    for inner, outer in itertools.pairwise(chain):
+        if (
+            outer.lemma_ == "be"
+            and inner.dep_ == "xcomp"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in inner.children)
+        ):
+            return Modality.FUTURE  # "Straw is to visit Thailand": a planned event
     reported = chain[-1].dep_ == "ccomp" and chain[-1].head.lemma_ in REPORTING_VERBS
     for token in chain:
         for child in token.children:
@@ -127,6 +138,8 @@ def is_background(trigger: Token) -> bool:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "since" and not _recent(child):
                 return True
+            if child.dep_ == "advmod" and child.lower_ in EARLIER_WORDS and _is_past([token]):
+                return True  # "the government had originally pledged ..."
     return (
         trigger.dep_ == "relcl"
         and trigger.tag_ in ("VBZ", "VBP")
