@@ -320,3 +320,20 @@ def test_earlier_pledges_and_quoted_characterisations_are_not_news(coder: Coder)
     assert code(coder, text, date="2005-01-15") == []
     news = code(coder, "The British government's refusal to admit the crisis angered the Tories.")
     assert any(e.cameo_code == "120" for e in news)
+
+
+def test_a_multilateral_meeting_is_one_event_per_participant(coder: Coder) -> None:
+    events = code(
+        coder,
+        "At a meeting in Paris, Britain, Canada, France, Japan, the United States and West "
+        "Germany agreed to cooperate.",
+        date="1987-03-19",
+    )
+    meetings = [e for e in events if e.cameo_code == "040"]
+    assert len(meetings) == 6 and all(e.target is None for e in meetings)
+    pair = triples(code(coder, "Britain and France agreed to cooperate on Monday."))
+    assert ("GBR", "031", "FRA") in pair or ("GBR", "030", "FRA") in pair
+
+
+def test_market_demand_is_no_demand(coder: Coder) -> None:
+    assert code(coder, "U.S. Demand continued for all models but demand fell in Japan.") == []

@@ -36,6 +36,7 @@ from thucydides.events.transforms import modal_code, transform
 from thucydides.records import Actor, Modality
 
 OBLIGATION = frozenset({"must", "should"})
+MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
 WEAK_REFUSALS = frozenset({"fail"})
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 CONFLICT_ROOTS = frozenset(
@@ -343,7 +344,12 @@ class SentenceCoder(ArgumentFinding):
             targets = self._home_authorities(sources)
         pairs: list[tuple[str, Actor, Actor | None]] = []
         if not targets and (predicate.symmetric or mutual) and len(sources) >= 2:
-            pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
+            if len(sources) > MAX_PAIRWISE:
+                # "Britain, Canada, France, Japan, the United States and West Germany agreed":
+                # a multilateral act, one event per participant, not 30 dyads
+                pairs.extend((code, source, None) for source in sources)
+            else:
+                pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
         elif not targets:
             pairs.extend((code, source, None) for source in sources)
         else:
@@ -462,11 +468,21 @@ MARKET_WORDS = frozenset(
 )  # fmt: skip
 
 
+MARKET_MOVES = frozenset(
+    {"rise", "fall", "continue", "grow", "increase", "decrease", "drop", "slow", "weaken",
+     "strengthen", "outstrip", "exceed", "remain", "boost", "meet", "satisfy", "dampen",
+     "slump", "soar", "recover", "pick", "stimulate", "curb", "reduce", "decline", "surge"}
+)  # fmt: skip
+
+
 def market_sense(noun: Token) -> bool:
     """Return whether an event noun is used in its market sense ("oil demand", "a
     sterling rally", "merger talks", "wage talks" stay political only through their actors)."""
-    if noun.lemma_.lower() not in MARKET_SENSE_NOUNS and noun.lower_ not in MARKET_SENSE_NOUNS:
+    lemma = noun.lemma_.lower()
+    if lemma not in MARKET_SENSE_NOUNS and noun.lower_ not in MARKET_SENSE_NOUNS:
         return False
+    if lemma == "demand" and noun.head.lemma_.lower() in MARKET_MOVES:
+        return True  # "demand fell in other markets", "to meet demand"
     return any(
         c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in MARKET_WORDS
         for c in noun.children
