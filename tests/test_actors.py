@@ -187,3 +187,14 @@ def test_a_shadow_minister_is_the_opposition(coder: Coder) -> None:
         date="2005-01-15",
     )
     assert found["Dominic Grieve"] == "GBROPP"
+
+
+def test_finance_ministers_are_their_government_while_in_office(coder: Coder) -> None:
+    text = "Gordon Brown spoke in London. Mr Brown said Britain would grow."
+    assert codes(coder, text, date="2005-01-15")["Brown"] == "GBRGOV"  # chancellor 1997-2007
+    assert (
+        codes(coder, "Hans Eichel spoke in Berlin.", date="2003-06-01")["Hans Eichel"] == "DEUGOV"
+    )
+    assert (
+        codes(coder, "Hans Eichel spoke in Berlin.", date="2008-06-01")["Hans Eichel"] != "DEUGOV"
+    )

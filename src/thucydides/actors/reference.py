@@ -185,6 +185,22 @@ class ReferenceResolution(ABC):
     def _is_pair(self, head: Token) -> bool:
         return any(child.lower_ in PAIR_WORDS for child in head.children)
 
+    def _sentence_pair(self, head: Token) -> list[Actor]:
+        """Return the two countries of the actors named earlier in the same sentence, if
+        exactly two: "Straw will meet his Chinese counterpart to discuss relations between
+        their two countries" is Britain and China, not the last two countries named."""
+        start = self._base + head.sent.start_char
+        position = self._base + head.idx
+        seen: dict[str, Actor] = {}
+        mentions = [
+            (pos, actor)
+            for pos, actor in (*self.memory.person_mentions, *self.memory.entity_mentions)
+            if actor is not None and start <= pos < position and actor.country
+        ]
+        for _, actor in sorted(mentions, key=lambda m: m[0]):
+            seen.setdefault(actor.country or "", actor)
+        return list(seen.values()) if len(seen) == 2 else []
+
     def _latest_group(
         self, head: Token, *, countries: bool, sectors: tuple[str, ...]
     ) -> tuple[Actor, ...]:
@@ -199,8 +215,8 @@ class ReferenceResolution(ABC):
                 bool(actor.name) and (not sectors or bool(set(sectors) & set(actor.sectors)))
             )
 
-        pair: list[Actor] = []
-        for pos, group in reversed(self.memory.group_mentions):
+        pair: list[Actor] = self._sentence_pair(head) if countries else []
+        for pos, group in reversed(self.memory.group_mentions if not pair else []):
             if pos < position and len(group) >= 2 and all(fits(a) for a in group):
                 pair = list(group[:2])
                 break
