@@ -198,3 +198,13 @@ def test_finance_ministers_are_their_government_while_in_office(coder: Coder) ->
     assert (
         codes(coder, "Hans Eichel spoke in Berlin.", date="2008-06-01")["Hans Eichel"] != "DEUGOV"
     )
+
+
+def test_uk_secretaries_of_state_and_councils_are_government(coder: Coder) -> None:
+    found = codes(
+        coder,
+        "British Environment Secretary Margaret Beckett said British councils must act.",
+        date="2005-01-15",
+    )
+    assert found["Margaret Beckett"].startswith("GBRGOV")
+    assert found["British councils"] == "GBRGOV"

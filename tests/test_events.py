@@ -337,3 +337,28 @@ def test_a_multilateral_meeting_is_one_event_per_participant(coder: Coder) -> No
 
 def test_market_demand_is_no_demand(coder: Coder) -> None:
     assert code(coder, "U.S. Demand continued for all models but demand fell in Japan.") == []
+
+
+def test_denials_of_claims_possessed_names_and_dated_nouns(coder: Coder) -> None:
+    dismissed = triples(code(coder, "Syria rejected accusations by Israel on Monday."))
+    assert ("SYR", "016", "ISR") in dismissed
+    budget = triples(
+        code(coder, "Tory leader Michael Howard has dismissed Gordon Brown's Budget.", "2005-03-17")
+    )
+    assert ("GBRPTY", "120", "GBRGOV") in budget  # "Gordon Brown's" is Gordon Brown
+    text = (
+        "He also chaired the 1969 tribunal set up to investigate civil disturbances in "
+        "Northern Ireland. Lord Scarman, who conducted the inquiry into the 1981 Brixton "
+        "riots, has died in London. Mr Bush was sworn in at a ceremony in Washington."
+    )
+    assert code(coder, text, date="2005-01-15") == []
+
+
+def test_a_planned_visit_has_no_host_yet_and_a_statement_no_place_target(coder: Coder) -> None:
+    found = triples(
+        code(coder, "The British chancellor will visit a women's credit union in Mozambique.")
+    )
+    assert ("GBRGOV", "036", "MOZ") in found
+    assert not any(source.startswith("MOZ") for source, _, _ in found)
+    said = code(coder, "Tony Blair dismissed claims of broken promises in London.", "2005-01-15")
+    assert all(e.target is None or e.target.code != "GBR" for e in said)

@@ -587,7 +587,10 @@ class DocumentResolver(ReferenceResolution):
         if head.ent_type_ == "PERSON":
             for ent in doc.ents:
                 if ent.start <= head.i < ent.end:
-                    return ent
+                    end = ent.end  # "Gordon Brown's": the parser's entity keeps the "'s"
+                    while end > head.i + 1 and doc[end - 1].tag_ == "POS":
+                        end -= 1
+                    return doc[ent.start : end]
         match = self._matches.get(head.i)
         if match is not None:
             return doc[match.start : match.end]

@@ -233,6 +233,8 @@ def is_history(trigger: Token | None, *, anchor: str | None, date: str | None) -
         return True
     if trigger is None:
         return False
+    if _of_a_past_year(trigger, anchor_day):
+        return True  # "the 1981 Brixton riots", "the 1969 tribunal set up to investigate"
     for verb in clause_verbs(trigger):
         if verb.dep_ in ("relcl", "advcl") and _past_year(verb.head, anchor_day):
             return True  # "until 1995, when he resigned"
@@ -250,6 +252,20 @@ def is_history(trigger: Token | None, *, anchor: str | None, date: str | None) -
                     ):
                         return True
     return False
+
+
+def _of_a_past_year(trigger: Token, anchor_day: dt.date) -> bool:
+    """Return whether an event noun, or the noun a trigger's clause describes, is dated by
+    a past year written on it ("the 1981 riots", "the 1969 tribunal set up to ...")."""
+    noun = trigger
+    while noun.pos_ not in ("NOUN", "PROPN") and noun.dep_ in ("acl", "relcl", "xcomp", "advcl"):
+        noun = noun.head
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(
+        c.dep_ in ("nummod", "compound", "amod", "nmod") and _past_year(c, anchor_day)
+        for c in noun.children
+    )
 
 
 def _time_phrase(prep: Token) -> list[Token]:

@@ -36,6 +36,10 @@ from thucydides.events.transforms import modal_code, transform
 from thucydides.records import Actor, Modality
 
 OBLIGATION = frozenset({"must", "should"})
+# material events, whose target may be a place ("shelled Gaza", "eased measures in
+# Montenegro", "sent inspectors to Iran"); a statement or a meeting "in London" is not
+# addressed to Britain
+PLACE_TARGET_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
 MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
 WEAK_REFUSALS = frozenset({"fail"})
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
@@ -167,7 +171,9 @@ class SentenceCoder(ArgumentFinding):
         ):
             # "met in London": where a meeting happened is not whom it was with; whom a
             # talk was about ("talked about a New Labour manifesto") is no partner either
-            targets = self._nearby_actor(token, sources, places=not predicate.code.startswith("04"))
+            targets = self._nearby_actor(
+                token, sources, places=predicate.code[:2] in PLACE_TARGET_ROOTS
+            )
         if (
             predicate.symmetric
             and predicate.code.startswith("04")
@@ -332,6 +338,8 @@ class SentenceCoder(ArgumentFinding):
                 "114"  # a government that "protests" complains officially; it does not demonstrate
             )
         reverse = predicate.reverse
+        if reverse is not None and modality is not Modality.ASSERTED:
+            reverse = None  # "will visit a credit union in Mozambique": nobody hosts yet
         if reverse is not None:
             reverse = modal_code(reverse, predicate.frame, modality, negated)[0]
         negated = negated_after
