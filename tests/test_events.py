@@ -362,3 +362,18 @@ def test_a_planned_visit_has_no_host_yet_and_a_statement_no_place_target(coder: 
     assert not any(source.startswith("MOZ") for source, _, _ in found)
     said = code(coder, "Tony Blair dismissed claims of broken promises in London.", "2005-01-15")
     assert all(e.target is None or e.target.code != "GBR" for e in said)
+
+
+def test_fighting_a_decision_is_opposition_and_advice_to_oneself_no_demand(coder: Coder) -> None:
+    fight = triples(
+        code(coder, "Britain would fight the Japanese government's attempt to block the deal.")
+    )
+    assert ("GBR", "120", "JPNGOV") in fight and ("JPNGOV", "120", "GBR") not in fight
+    war = triples(code(coder, "Russian troops fought Chechen rebels near Grozny."))
+    assert ("RUSMIL", "190", "RUSREB") in war
+    text = (
+        "Japanese Finance Minister Kiichi Miyazawa said Japan should use fiscal funds. "
+        "I cannot comment, the spokesman at the Japanese foreign ministry said when asked "
+        "to react to a report."
+    )
+    assert code(coder, text, date="1987-03-30") == []

@@ -401,12 +401,12 @@ def test_reuters_sgml_fixture() -> None:
     assert first.article_id == "reuters-1" and first.published == "1987-02-26"
     assert first.title == "RURITANIA AND FREEDONIA AGREE GRAIN TALKS"
     assert first.publisher == "Reuters"
-    assert first.text == (
+    assert first.text == (  # the hard-wrapped lines joined, one paragraph per indent
         "RURITANIA AND FREEDONIA AGREE GRAIN TALKS\n\n"
-        "ZENDA, Feb 26 - Ruritania and Freedonia agreed on Thursday\n"
-        "to hold talks on grain exports next month, the Ruritanian\n"
-        "trade ministry said.\n"
-        "    The Société Générale des Grains <SGG> and Smith & Co said\n"
+        "ZENDA, Feb 26 - Ruritania and Freedonia agreed on Thursday "
+        "to hold talks on grain exports next month, the Ruritanian "
+        "trade ministry said.\n\n"
+        "The Société Générale des Grains <SGG> and Smith & Co said "
         "they welcomed the talks."
     )
     assert isinstance(brief, Rejection) and brief.reason is RejectReason.EMPTY

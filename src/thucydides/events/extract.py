@@ -203,11 +203,19 @@ class SentenceCoder(ArgumentFinding):
         ):
             return []  # "the Lib Dem leader's tour of the UK": travel at home is no visit
         code = predicate.code
+        if predicate.lemma in ("fight", "battle") and self._things_only(token):
+            # "would fight the Japanese government's attempt": opposition, one way
+            code, predicate = "120", replace(predicate, symmetric=False)
         if code[:2] in VIOLENT_ROOTS and predicate.lemma in VERBAL_ATTACKS and verbal(sources):
             code = "111"  # "Tories attack EU asylum moves": politicians attack with words
         if code == "174" and targets and all(t.code.startswith(("IGO", "NGO")) for t in targets):
             code = "166"  # expelling an agency or a mission reduces relations (CAMEO 166)
         return self._emit(token, predicate, code, sources, targets, sent)
+
+    def _things_only(self, verb: Token) -> bool:
+        """Return whether a verb's direct objects are things, none of them an actor."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return bool(objects) and not any(self.resolver.resolve(o) for o in objects)
 
     def _complement_event(
         self, token: Token, predicate: Predicate, sent: Span, consumed: set[int]
@@ -218,6 +226,12 @@ class SentenceCoder(ArgumentFinding):
         lemma = token.lemma_.lower()
         if lemma == "appeal" and _question(token):
             return []  # "aimed to appeal to middle England voters": to attract, not to ask
+        if (
+            lemma == "ask"
+            and token.tag_ == "VBN"
+            and not any(c.dep_ in ("aux", "agent") for c in token.children)
+        ):
+            return []  # "the spokesman said when asked to react": he was asked, by nobody named
         if lemma == "ask" and _question(token):
             return []  # "asked if this amounted to ...", "the leader asked": a question
         if (
@@ -298,6 +312,8 @@ class SentenceCoder(ArgumentFinding):
         A news outlet is not an addressee: "told BBC News" is an interview. An unaddressed "X said ..." carries no relation between actors; coding it would
         bury the events users look for under quotes.
         """
+        if token.dep_ == "relcl":
+            return []  # "anything Mr Blair told him": what was said, not a statement made
         if token.lemma_ == "tell":
             if any(_outlet(c) for c in token.children if c.dep_ in ("dobj", "dative")):
                 return []  # "told BBC Radio Scotland": an interview
@@ -387,6 +403,8 @@ class SentenceCoder(ArgumentFinding):
             sources = self._sources(token)
             if not targets or not sources or {a.code for a in targets} <= {a.code for a in sources}:
                 continue
+            if all(not t.sectors and t.code in {s.country for s in sources} for t in targets):
+                continue  # "Miyazawa said Japan should use fiscal funds": policy, not a demand
             inner = self.match(clause)
             inner_code = inner.code if inner is not None and inner.frame == "act" else None
             if inner is not None:
@@ -592,6 +610,8 @@ def _question(ask: Token) -> bool:
         return False
     if ask.lemma_.lower() == "appeal":
         return True
+    if any(c.dep_ == "dobj" and c.lemma_.lower() == "question" for c in children):
+        return True  # "asking the critical questions"
     if not any(c.dep_ in ("dobj", "dative") for c in children):
         return True
     return any(

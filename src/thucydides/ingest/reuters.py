@@ -229,7 +229,7 @@ def _element(data: bytes, *, origin: str, default_date: str | None) -> Article |
     number = int(newid.group(1))
     title = " ".join(_decode(_group(_TITLE, sgml)).split())
     body = _decode(_group(_BODY, sgml)).strip()
-    body = _SIGNOFF.sub("", "\n" + body).strip()
+    body = _unwrap(_SIGNOFF.sub("", "\n" + body).strip())
     if not body:
         kind = _TEXT_TYPE.search(sgml)
         what = _NO_BODY.get(kind.group(1) if kind else "", "its TEXT has no BODY")
@@ -255,6 +255,24 @@ def _element(data: bytes, *, origin: str, default_date: str | None) -> Article |
         title=title or None,
         publisher=_PUBLISHER,
     )
+
+
+def _unwrap(body: str) -> str:
+    """Return a body with its hard-wrapped lines joined into paragraphs.
+
+    Reuters-21578 wraps lines at about 70 characters and starts each paragraph with an
+    indented line; left wrapped, names break across lines ("Mikhail\nGorbachev") and the
+    parser reads each line end as a sentence end.
+    """
+    paragraphs: list[list[str]] = []
+    for line in body.splitlines():
+        if not line.strip():
+            paragraphs.append([])
+        elif not paragraphs or line[:1] in (" ", "\t"):
+            paragraphs.append([line.strip()])
+        else:
+            paragraphs[-1].append(line.strip())
+    return "\n\n".join(" ".join(words) for words in paragraphs if words)
 
 
 def _group(pattern: re.Pattern[str], sgml: str) -> str:
