@@ -21,7 +21,7 @@ FLOORS = {
     "source_accuracy": 0.91,
     "target_accuracy": 0.88,
 }
-CEILINGS = {"extras_per_record": 0.23}
+CEILINGS = {"extras_per_record": 0.20}
 
 
 @pytest.fixture(scope="module")

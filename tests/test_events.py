@@ -377,3 +377,16 @@ def test_fighting_a_decision_is_opposition_and_advice_to_oneself_no_demand(coder
         "to react to a report."
     )
     assert code(coder, text, date="1987-03-30") == []
+
+
+def test_corporate_statements_and_policy_battles_are_not_coded(coder: Coder) -> None:
+    text = (
+        "The Indian company plans to buy back 52 million shares. The Japanese firms denied "
+        "that they are about to link up. Most Indonesian companies traded on the Jakarta "
+        "Stock Exchange are in oil. The European Commission fought a battle with France over "
+        "breaching deficit limits."
+    )
+    events = code(coder, text, date="2005-01-15")
+    assert not any(e.cameo_root in ("19", "03", "01", "06") for e in events)
+    war = triples(code(coder, "Israel's attack on Gaza over rocket fire killed 20 people."))
+    assert ("ISR", "190", "PSE") in war

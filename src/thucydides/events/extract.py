@@ -42,6 +42,7 @@ OBLIGATION = frozenset({"must", "should"})
 PLACE_TARGET_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
 MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
 WEAK_REFUSALS = frozenset({"fail"})
+VERBAL_ROOTS = frozenset({"01", "02", "03", "04", "05", "10", "11", "12", "13"})
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 CONFLICT_ROOTS = frozenset(
     {"13", "14", "15", "16", "17", "18", "19", "20"}
@@ -387,8 +388,9 @@ class SentenceCoder(ArgumentFinding):
         return [
             Finding(c, s, t, trigger, start, start + len(token.text), negated, modality)
             for c, s, t in pairs
-            if t is None or t.start == t.end or not _same(s, t)  # inferred targets may be home
-        ]
+            if (t is None or t.start == t.end or not _same(s, t))  # inferred targets may be home
+            and not (t is None and s.sectors == ("BUS",) and c[:2] in VERBAL_ROOTS)
+        ]  # "the company plans to buy back shares", "the firms denied ...": corporate news
 
     # -- complements ---------------------------------------------------------------------
 
@@ -501,6 +503,16 @@ MARKET_MOVES = frozenset(
 )  # fmt: skip
 
 
+VIOLENT_NOUNS = frozenset({"war", "battle", "fight", "attack", "raid", "assault"})
+# what a "war" or "battle" is about when it is a figure of speech: "the deficit battle",
+# "a price war", "a legal fight", "a takeover battle"
+METAPHOR_WORDS = frozenset(
+    {"deficit", "budget", "tax", "spending", "fiscal", "debt", "trade", "tariff", "legal",
+     "court", "custody", "bidding", "bid", "propaganda", "rating", "ratings", "turf", "pr",
+     "courtroom", "boardroom", "patent", "copyright", "culture", "election", "campaign"}
+)  # fmt: skip
+
+
 def market_sense(noun: Token) -> bool:
     """Return whether an event noun is used in its market sense ("oil demand", "a
     sterling rally", "merger talks", "wage talks" stay political only through their actors)."""
@@ -509,8 +521,18 @@ def market_sense(noun: Token) -> bool:
         return False
     if lemma == "demand" and noun.head.lemma_.lower() in MARKET_MOVES:
         return True  # "demand fell in other markets", "to meet demand"
+    holders = [noun, noun.head] if noun.dep_ == "dobj" else [noun]  # "called a truce in ..."
+    if lemma in VIOLENT_NOUNS and any(
+        t.lemma_.lower() in METAPHOR_WORDS | MARKET_WORDS
+        for holder in holders
+        for c in holder.children
+        if c.dep_ == "prep"
+        for t in c.subtree
+    ):
+        return True  # "a truce in its battle with France over breaching deficit limits"
+    words = MARKET_WORDS | METAPHOR_WORDS if lemma in VIOLENT_NOUNS else MARKET_WORDS
     return any(
-        c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in MARKET_WORDS
+        c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in words
         for c in noun.children
     )
 
