@@ -208,3 +208,13 @@ def test_uk_secretaries_of_state_and_councils_are_government(coder: Coder) -> No
     )
     assert found["Margaret Beckett"].startswith("GBRGOV")
     assert found["British councils"] == "GBRGOV"
+
+
+def test_company_officers_are_not_government(coder: Coder) -> None:
+    text = (
+        "Crazy Eddie Inc said executive vice president Sam Antar has resigned in New Jersey. "
+        "The president of Texaco resigned in Houston. The president of France resigned."
+    )
+    found = codes(coder, text, date="1987-04-10")
+    assert "USAGOV" not in found.values()
+    assert found["The president of France"] == "FRAGOV"

@@ -390,3 +390,29 @@ def test_corporate_statements_and_policy_battles_are_not_coded(coder: Coder) -> 
     assert not any(e.cameo_root in ("19", "03", "01", "06") for e in events)
     war = triples(code(coder, "Israel's attack on Gaza over rocket fire killed 20 people."))
     assert ("ISR", "190", "PSE") in war
+
+
+def test_conditions_are_not_events_and_plans_are_future(coder: Coder) -> None:
+    warned = code(
+        coder,
+        "Japan warned the United States it may retaliate if the U.S. imposes sanctions.",
+        date="1987-04-10",
+    )
+    assert not any(e.cameo_root == "16" and e.source.code == "USA" for e in warned)
+    assert any(e.cameo_root == "13" and e.source.code == "JPN" for e in warned)
+    meet = triples(
+        code(
+            coder,
+            "Japanese Prime Minister Yasuhiro Nakasone said he will meet U.S. President "
+            "Ronald Reagan.",
+            date="1987-04-10",
+        )
+    )
+    assert ("JPNGOV", "036", "USAGOV") in meet and ("USAGOV", "036", "JPNGOV") not in meet
+    later = code(
+        coder,
+        "Japanese Prime Minister Yasuhiro Nakasone will explain the plan to U.S. officials "
+        "when he visits the U.S.",
+        date="1987-04-10",
+    )
+    assert later and all(e.modality is Modality.FUTURE for e in later)

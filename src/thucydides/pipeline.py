@@ -281,6 +281,10 @@ class Coder:
                     place = located[finding.start]
                     if place is not None and finding.target is None:
                         finding = _place_as_target(finding, place)
+                    if future and finding.modality is Modality.ASSERTED:
+                        # "talks with Washington, which officials said would begin April
+                        # 14": dated after the article, so not yet happened
+                        finding = replace(finding, modality=Modality.FUTURE)
                     events.append(
                         self._event(
                             article,

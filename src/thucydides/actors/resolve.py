@@ -631,6 +631,8 @@ class DocumentResolver(ReferenceResolution):
         return None
 
     def _role_actor(self, head: Token, role: Role) -> tuple[Actor, ...]:
+        if "GOV" in role.sectors and self._company_officer(head):
+            return ()  # "Stearn's president", "executive vice president of Crazy Eddie Inc"
         # a title on a name ("President Bush") waits for the leaders table first
         actor = self._compose(head, role, article_country=head.dep_ != "compound")
         if actor is None:
@@ -794,6 +796,24 @@ class DocumentResolver(ReferenceResolution):
                 here[0], reason=f"{here[0].reason}; '{name}' in an article about {here[0].country}"
             )
         return known
+
+    def _company_officer(self, head: Token) -> bool:
+        """Return whether a government-sounding title belongs to a company: its holder's
+        organisation is named and is no country, party or body we know ("the president of
+        Texaco", "Stearn's president"), or it is an executive's title."""
+        lefts = {t.lower_ for t in head.lefts}
+        if lefts & {"executive", "corporate"} or ("senior" in lefts and "vice" in lefts):
+            return True  # "executive vice president", "senior vice president"
+        owners = [c for c in head.children if c.dep_ == "poss"] + [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "at")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        return any(
+            o.ent_type_ == "ORG" and o.pos_ == "PROPN" and not self.resolve(o) for o in owners
+        )
 
     def _foreign_namesake(self, head: Token, match: Match) -> Actor | None:
         """Return a party named after a common type in another country: "German Social

@@ -25,7 +25,7 @@ from thucydides.events.arguments import (
     armed,
 )
 from thucydides.events.lexicon import COMPLEMENT_FRAMES, Lexicon, Predicate
-from thucydides.events.modality import is_background, is_negated, modality_of
+from thucydides.events.modality import in_condition, is_background, is_negated, modality_of
 from thucydides.events.syntax import (
     capacity_clause,
     has_complement,
@@ -86,6 +86,7 @@ class SentenceCoder(ArgumentFinding):
                 and predicate.frame != "none"  # "signed up to"
                 and not capacity_clause(token)  # "powers to detain"
                 and not _characterisation(token)  # "is a far greater threat"
+                and not in_condition(token)  # "... if the U.S. imposes sanctions"
             ):
                 found.append((token, predicate))
         consumed: set[int] = set()
@@ -381,7 +382,11 @@ class SentenceCoder(ArgumentFinding):
             for source in sources:
                 for target in targets:
                     pairs.append((code, source, target))
-                    if predicate.symmetric and predicate.frame == "act":
+                    if (
+                        predicate.symmetric
+                        and predicate.frame == "act"
+                        and modality is Modality.ASSERTED
+                    ):  # "Abe said he will meet Reagan": Abe's intent, not Reagan's
                         pairs.append((code, target, source))
                     if reverse:
                         pairs.append((reverse, target, source))

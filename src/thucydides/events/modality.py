@@ -19,6 +19,7 @@ HYPOTHETICAL_AUX = frozenset(
     {"would", "could", "might", "may", "should", "can", "must", "'d", "ca"}
 )
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+TIME_MARKS = frozenset({"when", "after", "before", "once", "until", "while", "as"})
 FUTURE_VERBS = frozenset({"expect", "schedule", "set", "due", "plan", "slate", "intend"})
 # "want to destroy", "hope to meet": a wish, not a deed
 DESIRE_VERBS = frozenset({"want", "wish", "hope", "aim", "try", "seek", "like", "dream", "long"})
@@ -75,6 +76,16 @@ def clause_verbs(trigger: Token) -> list[Token]:
     return chain
 
 
+def in_condition(trigger: Token) -> bool:
+    """Return whether a trigger is the condition of another clause, not an event told:
+    "Japan warned it would retaliate if the U.S. imposes sanctions"."""
+    return any(
+        token.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children)
+        for token in clause_verbs(trigger)
+    )
+
+
 def is_negated(trigger: Token) -> bool:
     """Return whether the event is denied ("did not meet", "no talks", "refused")."""
     for token in clause_verbs(trigger):
@@ -100,6 +111,13 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
             return Modality.CONDITIONAL
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return Modality.QUESTION
+    top = chain[-1]
+    if (
+        top.dep_ == "advcl"
+        and any(c.dep_ in ("mark", "advmod") and c.lower_ in TIME_MARKS for c in top.children)
+        and any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in top.head.children)
+    ):
+        return Modality.FUTURE  # "will explain the plan when he visits the U.S."
     for inner, outer in itertools.pairwise(chain):
         if (
             outer.lemma_ == "be"
