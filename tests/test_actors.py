@@ -218,3 +218,11 @@ def test_company_officers_are_not_government(coder: Coder) -> None:
     found = codes(coder, text, date="1987-04-10")
     assert "USAGOV" not in found.values()
     assert found["The president of France"] == "FRAGOV"
+
+
+def test_1980s_leaders_and_soviet_moscow_are_coded_by_date(coder: Coder) -> None:
+    late_80s = codes(coder, "Gorbachev met Reagan. The Kremlin said Moscow agreed.", "1987-04-10")
+    assert late_80s["Gorbachev"] == "SUNGOV" and late_80s["Reagan"] == "USAGOV"
+    assert late_80s["Kremlin"] == "SUNGOV" and late_80s["Moscow"] == "SUN"
+    today = codes(coder, "The Kremlin said Moscow agreed.", "2002-12-20")
+    assert today["Kremlin"] == "RUSGOV" and today["Moscow"] == "RUS"

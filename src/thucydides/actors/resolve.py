@@ -70,6 +70,14 @@ STAND_IN_NOUNS = frozenset(
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
 
+# capitals that were the seat of a former state: before the date, "Moscow" is the USSR
+PREDECESSOR_SEATS = {
+    "RUS": ("1991-12-26", "SUN"),
+    "SRB": ("1992-04-27", "YUG"),
+    "CZE": ("1993-01-01", "CSK"),
+}
+
+
 class DocumentResolver(ReferenceResolution):
     """Resolve actor mentions within one article, in reading order."""
 
@@ -907,6 +915,16 @@ class DocumentResolver(ReferenceResolution):
 
     def _from_known(self, known: KnownActor, span: Span, *, reason: str | None = None) -> Actor:
         start = self._base + span.start_char
+        before = PREDECESSOR_SEATS.get(known.country or "")
+        if before is not None and known.kind in ("capital", "seat") and self.date:
+            until, state = before
+            if self.date < until:  # "Moscow" and "the Kremlin" in 1987 are the Soviet Union's
+                known = replace(
+                    known,
+                    code=state + known.code[len(known.country or "") :],
+                    country=state,
+                    reason=f"{known.reason}; seat of {state} before {until}",
+                )
         return Actor(
             span.text,
             known.code,
