@@ -416,3 +416,13 @@ def test_conditions_are_not_events_and_plans_are_future(coder: Coder) -> None:
         date="1987-04-10",
     )
     assert later and all(e.modality is Modality.FUTURE for e in later)
+
+
+def test_currencies_and_running_for_office_are_not_actors_or_appeals(coder: Coder) -> None:
+    text = (
+        "SAS is raising a 37 mln U.S. Dlr loan for a hotel in China. "
+        "British Prime Minister Margaret Thatcher is seeking a third term."
+    )
+    assert code(coder, text, date="1987-04-10") == []
+    aid = triples(code(coder, "The U.S. gave Egypt a 200 mln dlr loan.", date="1987-04-10"))
+    assert ("USA", "071", "EGY") in aid

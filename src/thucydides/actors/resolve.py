@@ -70,6 +70,20 @@ STAND_IN_NOUNS = frozenset(
 _NP_SKIP_DEPS = frozenset({"relcl", "acl", "appos", "cc", "conj", "punct", "advcl"})
 
 
+CURRENCY_WORDS = frozenset(
+    {"dollar", "dollars", "dlr", "dlrs", "pound", "pounds", "yen", "franc", "francs", "mark",
+     "marks", "euro", "euros", "rouble", "roubles", "ruble", "rubles", "cent", "cents"}
+)  # fmt: skip
+
+
+def names_currency(token: Token) -> bool:
+    """Return whether a country word only names a currency ("U.S. Dlr", "Hong Kong dollars")."""
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.dep_ in ("compound", "amod", "nmod") and (
+        token.head.lower_ in CURRENCY_WORDS or (nxt is not None and nxt.lower_ in CURRENCY_WORDS)
+    )
+
+
 # capitals that were the seat of a former state: before the date, "Moscow" is the USSR
 PREDECESSOR_SEATS = {
     "RUS": ("1991-12-26", "SUN"),
@@ -201,6 +215,8 @@ class DocumentResolver(ReferenceResolution):
         lower = head.lower_
         if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in head.children):
             return ()  # "no politician should ...": nobody in particular
+        if names_currency(head):
+            return ()  # "a 37 mln U.S. Dlr loan": a currency, not the United States
         if lower in QUANTITY_HEADS or head.pos_ == "NUM":  # "a group of Moroccan diplomats"
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ == "of":

@@ -42,6 +42,10 @@ OBLIGATION = frozenset({"must", "should"})
 PLACE_TARGET_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
 MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
 WEAK_REFUSALS = frozenset({"fail"})
+OFFICE_WORDS = frozenset(
+    {"term", "election", "re-election", "reelection", "nomination", "office", "seat",
+     "presidency", "majority", "mandate", "vote", "leadership", "post", "job"}
+)  # fmt: skip
 VERBAL_ROOTS = frozenset({"01", "02", "03", "04", "05", "10", "11", "12", "13"})
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 CONFLICT_ROOTS = frozenset(
@@ -242,6 +246,10 @@ class SentenceCoder(ArgumentFinding):
             and not any(c.dep_ == "xcomp" for c in token.children)
         ):
             return []  # "planned the party's election strategy": a plan, not a pledge
+        if lemma == "seek" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in OFFICE_WORDS for c in token.children
+        ):
+            return []  # "seeking a third term": running for office, not an appeal
         if lemma == "seek" and any(c.dep_ == "xcomp" for c in token.children):
             # "sought to draw a line under it": an attempt at the inner act, not an appeal
             if inner is None or inner[1].code[:2] not in COOPERATIVE_ROOTS:
