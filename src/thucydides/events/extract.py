@@ -26,6 +26,20 @@ from thucydides.events.arguments import (
 )
 from thucydides.events.lexicon import COMPLEMENT_FRAMES, Lexicon, Predicate
 from thucydides.events.modality import in_condition, is_background, is_negated, modality_of
+from thucydides.events.senses import (
+    OFFICE_WORDS,
+    VERBAL_ATTACKS,
+    WEAK_REFUSALS,
+    WITHDRAWING,
+    characterisation,
+    charges_a_price,
+    market_sense,
+    outlet,
+    question,
+    reduced_passive,
+    verbal,
+    withdraws_a_thing,
+)
 from thucydides.events.syntax import (
     capacity_clause,
     has_complement,
@@ -41,16 +55,9 @@ OBLIGATION = frozenset({"must", "should"})
 # addressed to Britain
 PLACE_TARGET_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
 MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
-WEAK_REFUSALS = frozenset({"fail"})
-OFFICE_WORDS = frozenset(
-    {"term", "election", "re-election", "reelection", "nomination", "office", "seat",
-     "presidency", "majority", "mandate", "vote", "leadership", "post", "job"}
-)  # fmt: skip
 VERBAL_ROOTS = frozenset({"01", "02", "03", "04", "05", "10", "11", "12", "13"})
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
-CONFLICT_ROOTS = frozenset(
-    {"13", "14", "15", "16", "17", "18", "19", "20"}
-)  # a rejection only when something or somebody is refused
+CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
 _SEARCH_SKIP = frozenset(
     {"relcl", "advcl", "mark", "punct", "cc", "nsubj", "nsubjpass", "appos", "parataxis"}
 )
@@ -89,7 +96,7 @@ class SentenceCoder(ArgumentFinding):
                 predicate is not None
                 and predicate.frame != "none"  # "signed up to"
                 and not capacity_clause(token)  # "powers to detain"
-                and not _characterisation(token)  # "is a far greater threat"
+                and not characterisation(token)  # "is a far greater threat"
                 and not in_condition(token)  # "... if the U.S. imposes sanctions"
             ):
                 found.append((token, predicate))
@@ -157,13 +164,13 @@ class SentenceCoder(ArgumentFinding):
             return []  # "met the deadline", "recognised that ...", "the advice they received"
         if predicate.intransitive and any(c.dep_ in ("dobj", "ccomp") for c in token.children):
             return []  # "rallied Labour voters", "demonstrated that ...": not a protest
-        if predicate.lemma == "charge" and _charges_a_price(token):
+        if predicate.lemma == "charge" and charges_a_price(token):
             return []  # "let universities charge fees": a price, not a criminal charge
         if predicate.lemma == "deny" and any(c.dep_ == "dative" for c in token.children):
             return []  # "denying people choice": withholding, not a denial
-        if _reduced_passive(token):
+        if reduced_passive(token):
             return []  # "Labour accused of broken pledge": Labour is accused, by whom unsaid
-        if predicate.lemma in WITHDRAWING and _withdraws_a_thing(token):
+        if predicate.lemma in WITHDRAWING and withdraws_a_thing(token):
             return []  # "withdraw this threat", "withdraw the regulations": not a retreat
         if predicate.reverse and not targets and not predicate.travel:
             return []  # a reception with no guest: "did receive over 4m pounds"
@@ -230,7 +237,7 @@ class SentenceCoder(ArgumentFinding):
             return []  # "had originally pledged ...", "has pledged since 1991 ..."
         inner = self._inner_event(token, predicate, consumed)
         lemma = token.lemma_.lower()
-        if lemma == "appeal" and _question(token):
+        if lemma == "appeal" and question(token):
             return []  # "aimed to appeal to middle England voters": to attract, not to ask
         if (
             lemma == "ask"
@@ -238,7 +245,7 @@ class SentenceCoder(ArgumentFinding):
             and not any(c.dep_ in ("aux", "agent") for c in token.children)
         ):
             return []  # "the spokesman said when asked to react": he was asked, by nobody named
-        if lemma == "ask" and _question(token):
+        if lemma == "ask" and question(token):
             return []  # "asked if this amounted to ...", "the leader asked": a question
         if (
             lemma in ("plan", "prepare")
@@ -325,7 +332,7 @@ class SentenceCoder(ArgumentFinding):
         if token.dep_ == "relcl":
             return []  # "anything Mr Blair told him": what was said, not a statement made
         if token.lemma_ == "tell":
-            if any(_outlet(c) for c in token.children if c.dep_ in ("dobj", "dative")):
+            if any(outlet(c) for c in token.children if c.dep_ in ("dobj", "dative")):
                 return []  # "told BBC Radio Scotland": an interview
             targets = self._objects(token, predicate)
         else:
@@ -490,177 +497,6 @@ class SentenceCoder(ArgumentFinding):
         if predicate.particle:
             return f"{predicate.particle} {token.text}"
         return token.text
-
-
-# nouns that name market movements or company dealings when a market word qualifies
-# them; sanctions, embargoes and boycotts keep their political sense ("a grain embargo")
-MARKET_SENSE_NOUNS = frozenset(
-    {"demand", "rally", "support", "pressure", "war", "attack", "assistance", "talk",
-     "negotiation", "offer", "bid", "deal", "agreement", "accord", "pact", "retreat", "fight",
-     "battle", "threat", "raid"}
-)  # fmt: skip
-MARKET_WORDS = frozenset(
-    {"sterling", "dollar", "yen", "franc", "pound", "currency", "stock", "share", "bond",
-     "equity", "market", "price", "oil", "crude", "gasoline", "commodity", "consumer",
-     "credit", "loan", "money", "gold", "bullion", "futures", "wage", "pay", "rate",
-     "merger", "takeover", "acquisition", "buyout", "tender", "exchange", "bear", "bull",
-     "speculative", "liquidity", "dividend", "contract", "labour", "labor", "customer",
-     "licensing", "marketing", "supply", "franchise", "lease", "sales"}
-)  # fmt: skip
-
-
-MARKET_MOVES = frozenset(
-    {"rise", "fall", "continue", "grow", "increase", "decrease", "drop", "slow", "weaken",
-     "strengthen", "outstrip", "exceed", "remain", "boost", "meet", "satisfy", "dampen",
-     "slump", "soar", "recover", "pick", "stimulate", "curb", "reduce", "decline", "surge"}
-)  # fmt: skip
-
-
-VIOLENT_NOUNS = frozenset({"war", "battle", "fight", "attack", "raid", "assault"})
-# what a "war" or "battle" is about when it is a figure of speech: "the deficit battle",
-# "a price war", "a legal fight", "a takeover battle"
-METAPHOR_WORDS = frozenset(
-    {"deficit", "budget", "tax", "spending", "fiscal", "debt", "trade", "tariff", "legal",
-     "court", "custody", "bidding", "bid", "propaganda", "rating", "ratings", "turf", "pr",
-     "courtroom", "boardroom", "patent", "copyright", "culture", "election", "campaign"}
-)  # fmt: skip
-
-
-def market_sense(noun: Token) -> bool:
-    """Return whether an event noun is used in its market sense ("oil demand", "a
-    sterling rally", "merger talks", "wage talks" stay political only through their actors)."""
-    lemma = noun.lemma_.lower()
-    if lemma not in MARKET_SENSE_NOUNS and noun.lower_ not in MARKET_SENSE_NOUNS:
-        return False
-    if lemma == "demand" and noun.head.lemma_.lower() in MARKET_MOVES:
-        return True  # "demand fell in other markets", "to meet demand"
-    holders = [noun, noun.head] if noun.dep_ == "dobj" else [noun]  # "called a truce in ..."
-    if lemma in VIOLENT_NOUNS and any(
-        t.lemma_.lower() in METAPHOR_WORDS | MARKET_WORDS
-        for holder in holders
-        for c in holder.children
-        if c.dep_ == "prep"
-        for t in c.subtree
-    ):
-        return True  # "a truce in its battle with France over breaching deficit limits"
-    words = MARKET_WORDS | METAPHOR_WORDS if lemma in VIOLENT_NOUNS else MARKET_WORDS
-    return any(
-        c.dep_ in ("compound", "amod", "nmod", "poss") and c.lemma_.lower() in words
-        for c in noun.children
-    )
-
-
-VERBAL_ATTACKS = frozenset({"attack", "assault"})
-# sectors that attack with words: "Tories attack EU asylum moves", "the union attacked ..."
-_TALKING_SECTORS = frozenset(
-    {"PTY", "OPP", "LEG", "ELI", "MED", "EDU", "LAB", "BUS", "NGO", "JUD", "CVL", "REL", "HLH"}
-)
-# verbs whose object must be forces or people: "withdraw troops", not "withdraw the bill";
-# "mobilise reservists", not "mobilise public opinion"
-WITHDRAWING = frozenset({"withdraw", "surrender", "retreat", "pull", "mobilise", "mobilize"})
-FORCE_WORDS = frozenset(
-    {"troop", "force", "soldier", "army", "unit", "personnel", "tank", "contingent", "brigade",
-     "battalion", "division", "fighter", "militia", "man", "police", "peacekeeper", "navy",
-     "fleet", "warship", "ship", "military", "marine", "guard", "militant", "rebel", "staff",
-     "citizen", "national", "diplomat", "ambassador", "envoy", "mission", "presence", "aid",
-     "arm", "weapon", "town", "city", "area", "region", "land", "village", "province",
-     "inspector", "worker", "observer", "monitor", "expert", "employee", "people", "official",
-     "representative", "delegation", "team", "volunteer", "member", "officer", "agent",
-     "reservist", "reserve", "conscript", "recruit", "supporter", "resource",
-     "support", "recognition", "candidate", "candidacy", "embassy", "settlement", "settler",
-     "base", "position", "outpost", "garrison", "checkpoint", "occupation", "territory"}
-)  # fmt: skip
-
-
-def verbal(sources: tuple[Actor, ...]) -> bool:
-    """Return whether the actors are politicians, parties or civilians, not armed forces or
-    whole countries: when they "attack", they criticise."""
-    return (
-        bool(sources)
-        and not armed(sources)
-        and all(set(a.sectors) & _TALKING_SECTORS or a.name for a in sources)
-    )
-
-
-def _withdraws_a_thing(token: Token) -> bool:
-    """Return whether "withdraw" takes a thing, not forces or people ("withdraw the bill")."""
-    objects = [c for c in token.children if c.dep_ == "dobj"]
-    return bool(objects) and all(
-        o.lemma_.lower() not in FORCE_WORDS and o.ent_type_ not in ("NORP", "GPE", "ORG")
-        for o in objects
-    )
-
-
-OUTLET_WORDS = frozenset(
-    {"bbc", "radio", "television", "tv", "newspaper", "programme", "program", "website",
-     "channel", "network", "magazine", "paper", "agency", "reporter", "reporters",
-     "journalist", "journalists", "interviewer", "broadcaster", "press", "show"}
-)  # fmt: skip
-
-
-def _outlet(noun: Token) -> bool:
-    """Return whether a phrase names a news outlet or reporters ("BBC Radio Scotland")."""
-    return any(t.lower_ in OUTLET_WORDS for t in noun.subtree)
-
-
-_CHARGING = {"accuse": "of", "charge": "with", "blame": "for", "suspect": "of", "convict": "of"}
-
-
-def _reduced_passive(verb: Token) -> bool:
-    """Return whether a headline-style passive ("Labour accused of broken pledge", "MP
-    charged with fraud") is read as active: the verb needs its object and has none."""
-    prep = _CHARGING.get(verb.lemma_.lower())
-    if prep is None or verb.pos_ != "VERB":
-        return False
-    children = list(verb.children)
-    return (
-        not any(c.dep_ in ("dobj", "nsubjpass", "auxpass", "aux") for c in children)
-        and any(c.dep_ == "prep" and c.lower_ == prep for c in children)
-        and verb.tag_ in ("VBN", "VBD")
-    )
-
-
-def _charges_a_price(verb: Token) -> bool:
-    """Return whether "charge" takes a price ("charge fees") rather than a person charged."""
-    children = list(verb.children)
-    if any(c.dep_ in ("nsubjpass", "auxpass") or c.lower_ == "with" for c in children):
-        return False  # "was charged", "charged him with murder"
-    objects = [c for c in children if c.dep_ == "dobj"]
-    return any(
-        o.ent_type_ not in ("PERSON", "NORP", "ORG", "GPE") and o.pos_ == "NOUN" for o in objects
-    )
-
-
-def _question(ask: Token) -> bool:
-    """Return whether "ask" (or "appeal") puts a question or an attraction rather than a
-    request: no "to" infinitive and no "for", and either nobody asked ("the leader asked")
-    or an if/whether clause."""
-    children = list(ask.children)
-    if any(
-        c.dep_ == "xcomp"
-        or (c.dep_ in ("acl", "advcl") and any(g.lower_ == "to" for g in c.children))
-        or (c.dep_ == "prep" and c.lower_ == "for")
-        for c in children
-    ):
-        return False
-    if ask.lemma_.lower() == "appeal":
-        return True
-    if any(c.dep_ == "dobj" and c.lemma_.lower() == "question" for c in children):
-        return True  # "asking the critical questions"
-    if not any(c.dep_ in ("dobj", "dative") for c in children):
-        return True
-    return any(
-        g.dep_ == "mark" and g.lower_ in ("if", "whether")
-        for c in children
-        if c.dep_ in ("ccomp", "advcl")
-        for g in c.children
-    )
-
-
-def _characterisation(token: Token) -> bool:
-    """Return whether an event noun only characterises its subject: "the government is a
-    far greater threat", "the bill is an attack on liberty" (an opinion, not an act)."""
-    return token.pos_ == "NOUN" and token.dep_ == "attr" and token.head.lemma_ in ("be", "remain")
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
