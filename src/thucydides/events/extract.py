@@ -30,7 +30,6 @@ from thucydides.events.senses import (
     OFFICE_WORDS,
     VERBAL_ATTACKS,
     WEAK_REFUSALS,
-    WITHDRAWING,
     characterisation,
     charges_a_price,
     market_sense,
@@ -170,7 +169,7 @@ class SentenceCoder(ArgumentFinding):
             return []  # "denying people choice": withholding, not a denial
         if reduced_passive(token):
             return []  # "Labour accused of broken pledge": Labour is accused, by whom unsaid
-        if predicate.lemma in WITHDRAWING and withdraws_a_thing(token):
+        if predicate.forces and withdraws_a_thing(token):
             return []  # "withdraw this threat", "withdraw the regulations": not a retreat
         if predicate.reverse and not targets and not predicate.travel:
             return []  # a reception with no guest: "did receive over 4m pounds"

@@ -32,6 +32,7 @@ class Predicate:
     inner: bool = False  # only an event inside a complement ("pledged to boost cooperation")
     posture: bool = False  # "prepared to attack": a show of force (150), not a threat
     intransitive: bool = False  # a direct object means another sense ("rallied voters")
+    forces: bool = False  # its object must be forces or people ("withdraw troops", not "the bill")
 
     @property
     def label(self) -> str:
@@ -91,6 +92,7 @@ def load_lexicon(source: str | Path = "predicates.csv") -> Lexicon:
             inner="inner" in flags,
             posture="posture" in flags,
             intransitive="intransitive" in flags,
+            forces="forces" in flags,
         )
         entries.setdefault((head, row["pos"]), []).append(predicate)
     # entries with a particle are more specific: try them first

@@ -87,9 +87,7 @@ VERBAL_ATTACKS = frozenset({"attack", "assault"})
 TALKING_SECTORS = frozenset(
     {"PTY", "OPP", "LEG", "ELI", "MED", "EDU", "LAB", "BUS", "NGO", "JUD", "CVL", "REL", "HLH"}
 )
-# verbs whose object must be forces or people: "withdraw troops", not "withdraw the bill";
-# "mobilise reservists", not "mobilise public opinion"
-WITHDRAWING = frozenset({"withdraw", "surrender", "retreat", "pull", "mobilise", "mobilize"})
+# what "withdraw", "surrender", "mobilise" (lexicon flag `forces`) may take as object
 FORCE_WORDS = frozenset(
     {"troop", "force", "soldier", "army", "unit", "personnel", "tank", "contingent", "brigade",
      "battalion", "division", "fighter", "militia", "man", "police", "peacekeeper", "navy",
