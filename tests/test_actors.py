@@ -226,3 +226,13 @@ def test_1980s_leaders_and_soviet_moscow_are_coded_by_date(coder: Coder) -> None
     assert late_80s["Kremlin"] == "SUNGOV" and late_80s["Moscow"] == "SUN"
     today = codes(coder, "The Kremlin said Moscow agreed.", "2002-12-20")
     assert today["Kremlin"] == "RUSGOV" and today["Moscow"] == "RUS"
+
+
+def test_a_subject_it_takes_up_the_subject_before(coder: Coder) -> None:
+    text = (
+        "The European Community Commission said it wants more access to Japan's markets. "
+        "At present, it is, for instance, pressuring Japan to end discriminatory taxation of "
+        "imported wines."
+    )
+    events = coder.code_text(text, date="1987-04-10")
+    assert any(e.source.code == "IGOEUREEC" and e.target and e.target.code == "JPN" for e in events)

@@ -15,7 +15,7 @@ pair word from what the article has mentioned so far (its :class:`Memory`):
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -44,6 +44,10 @@ class Memory:
     entity_mentions: list[tuple[int, Actor | None]]  # countries and organisations, for "it"/"its"
     person_mentions: list[tuple[int, Actor | None]]  # None: a named person we cannot code
     group_mentions: list[tuple[int, tuple[Actor, ...]]]
+    # entities named as subjects (None: a company we cannot code), and where sentences start:
+    # a subject "it" is most often the subject of the sentence before
+    subject_entities: list[tuple[int, Actor | None]] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
 
 
 class ReferenceResolution(ABC):
@@ -90,6 +94,16 @@ class ReferenceResolution(ABC):
                         return ()
                     return (self._retext(person, head, f"pronoun '{head.text}' → {person.name}"),)
         elif lower in THING_PRONOUNS and not _dummy_it(head):
+            subject = self._previous_subject(head, position)
+            if subject is not None:
+                entity = subject[0]
+                if entity is None:
+                    return ()
+                return (
+                    self._retext(
+                        entity, head, f"pronoun '{head.text}' → {entity.text}, the subject before"
+                    ),
+                )
             for pos, entity in reversed(self.memory.entity_mentions):
                 if pos < position:
                     if entity is None:
@@ -104,6 +118,21 @@ class ReferenceResolution(ABC):
                         self._retext(a, head, f"pronoun '{head.text}' → group") for a in group
                     )
         return ()
+
+    def _previous_subject(self, pronoun: Token, position: int) -> tuple[Actor | None] | None:
+        """Return the entity a subject "it" takes up: the latest entity that was a subject
+        in this sentence or the one before ("A US company agreed to pay after admitting
+        bribery in Benin. It agreed ...": the company, not Benin). None when there is none."""
+        if pronoun.dep_ not in SUBJECTS or pronoun.lower_ != "it":
+            return None
+        starts = [s for s in self.memory.sentence_starts if s <= position]
+        since = starts[-2] if len(starts) >= 2 else (starts[-1] if starts else 0)
+        for pos, entity in reversed(self.memory.subject_entities):
+            if pos < since:
+                return None
+            if pos < position:
+                return (entity,)
+        return None
 
     def _clause_subject(self, pronoun: Token) -> tuple[Actor, ...]:
         """Return the subject a possessive pronoun inside its clause refers to.

@@ -124,6 +124,7 @@ class DocumentResolver(ReferenceResolution):
         Each item is the actors of one phrase; coordinated phrases ("Putin and
         Nazarbaev") come once, as one item with both.
         """
+        self.memory.sentence_starts.append(self._base + sent.start_char)
         for ent in sent.ents:
             if ent.label_ == "PERSON":
                 self._introduce(ent)
@@ -166,6 +167,7 @@ class DocumentResolver(ReferenceResolution):
                 if not actors and token.ent_type_ == "ORG" and token.dep_ in SUBJECTS:
                     # a company or body we cannot code still takes "it" ("Computerland said it ...")
                     self.memory.entity_mentions.append((position, None))
+                    self.memory.subject_entities.append((position, None))
                 if (
                     not actors
                     and token.ent_type_ == "PERSON"
@@ -180,6 +182,8 @@ class DocumentResolver(ReferenceResolution):
                     and token.lower_ not in THING_PRONOUNS
                 ):
                     self.memory.entity_mentions.append((position, actors[0]))
+                    if token.dep_ in SUBJECTS:
+                        self.memory.subject_entities.append((position, actors[0]))
         return mentions
 
     # -- resolution -------------------------------------------------------------
