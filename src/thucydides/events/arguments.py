@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
-from thucydides.actors.resolve import CURRENCY_WORDS, DocumentResolver, names_currency
+from thucydides.actors.resolve import DocumentResolver, names_currency
 from thucydides.events.lexicon import Predicate
 from thucydides.events.syntax import nearby, own, particle_child, possessor
 from thucydides.records import UNIDENTIFIED, Actor
@@ -319,8 +319,6 @@ class ArgumentFinding(ABC):
     def _modifier_agents(self, noun: Token) -> tuple[Actor, ...]:
         """Return the actors named in a noun's modifiers ("US" in "US Predator attacks")."""
         for child in noun.children:
-            if child.lower_ in CURRENCY_WORDS or names_currency(child):
-                continue  # "a 37 mln U.S. Dlr loan": the currency's country lends nothing
             if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < noun.i:
                 actors = self.resolver.resolve(child) or self._demonym(child)
                 if not actors and child.dep_ == "compound":  # "US Predator attacks"

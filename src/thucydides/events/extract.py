@@ -52,9 +52,9 @@ OBLIGATION = frozenset({"must", "should"})
 # material events, whose target may be a place ("shelled Gaza", "eased measures in
 # Montenegro", "sent inspectors to Iran"); a statement or a meeting "in London" is not
 # addressed to Britain
-PLACE_TARGET_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
-MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
 VERBAL_ROOTS = frozenset({"01", "02", "03", "04", "05", "10", "11", "12", "13"})
+PLACE_TARGET_ROOTS = frozenset(f"{root:02d}" for root in range(1, 21)) - VERBAL_ROOTS
+MAX_PAIRWISE = 4  # more participants than this make a multilateral event, not all dyads
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
 _SEARCH_SKIP = frozenset(
@@ -325,8 +325,9 @@ class SentenceCoder(ArgumentFinding):
     def _statement(self, token: Token, predicate: Predicate, sent: Span) -> list[Finding]:
         """Code a statement, only when it is addressed to someone ("told Russia", "said to ...").
 
-        A news outlet is not an addressee: "told BBC News" is an interview. An unaddressed "X said ..." carries no relation between actors; coding it would
-        bury the events users look for under quotes.
+        A news outlet is not an addressee: "told BBC News" is an interview. An unaddressed
+        "X said ..." carries no relation between actors; coding it would bury the events
+        users look for under quotes.
         """
         if token.dep_ == "relcl":
             return []  # "anything Mr Blair told him": what was said, not a statement made

@@ -19,6 +19,7 @@ HYPOTHETICAL_AUX = frozenset(
     {"would", "could", "might", "may", "should", "can", "must", "'d", "ca"}
 )
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+IF_MARKS = frozenset({"if", "unless"})  # a condition proper ("whether" asks)
 TIME_MARKS = frozenset({"when", "after", "before", "once", "until", "while", "as"})
 FUTURE_VERBS = frozenset({"expect", "schedule", "set", "due", "plan", "slate", "intend"})
 # "want to destroy", "hope to meet": a wish, not a deed
@@ -79,10 +80,13 @@ def clause_verbs(trigger: Token) -> list[Token]:
 def in_condition(trigger: Token) -> bool:
     """Return whether a trigger is the condition of another clause, not an event told:
     "Japan warned it would retaliate if the U.S. imposes sanctions"."""
-    return any(
-        token.dep_ == "advcl"
-        and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children)
-        for token in clause_verbs(trigger)
+    return any(_marked_clause(token, IF_MARKS) for token in clause_verbs(trigger))
+
+
+def _marked_clause(token: Token, marks: frozenset[str]) -> bool:
+    """Return whether a verb heads an adverbial clause introduced by one of ``marks``."""
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in marks for c in token.children
     )
 
 
@@ -105,9 +109,7 @@ def modality_of(trigger: Token, sentence: Span) -> Modality:
                 return Modality.CONDITIONAL
             if child.dep_ in ("advmod",) and lower in SPECULATIVE_WORDS:
                 return Modality.SPECULATIVE
-        if token.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in token.children
-        ):
+        if _marked_clause(token, CONDITION_MARKS):
             return Modality.CONDITIONAL
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return Modality.QUESTION
